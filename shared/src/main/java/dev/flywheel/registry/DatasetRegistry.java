@@ -1,0 +1,93 @@
+package dev.flywheel.registry;
+
+import dev.flywheel.domain.DatasetVersion;
+import dev.flywheel.json.Json;
+import dev.flywheel.store.MetadataTable;
+import dev.flywheel.store.MetadataTable.Condition;
+import dev.flywheel.store.MetadataTable.Item;
+import dev.flywheel.store.MetadataTable.Put;
+import dev.flywheel.store.MetadataTable.Write;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The dataset catalogue: consecutive versions per dataset name, one version per distinct content.
+ */
+public final class DatasetRegistry {
+    private final MetadataTable table;
+
+    public DatasetRegistry(MetadataTable table) {
+        this.table = table;
+    }
+
+    /** The outcome of {@link #register}: the version, and whether this call created it. */
+    public record Registration(DatasetVersion dataset, boolean created) {
+    }
+
+    /**
+     * Registers {@code draft} as the next version of its dataset, unless a version with the same sha256 exists:
+     * then that version is returned and nothing is written.
+     */
+    public Registration register(DatasetVersion draft) {
+        String pk = Keys.dataset(draft.name());
+        return Conflicts.retry("registering dataset " + draft.name(), () -> {
+            Optional<DatasetVersion> existing = findBySha256(draft.name(), draft.sha256());
+            if (existing.isPresent()) {
+                return new Registration(existing.get(), false);
+            }
+            Optional<Item> counter = table.get(pk, Keys.COUNTER);
+            long latest = counter.map(c -> Json.tree(c.body()).path("latest").asLong()).orElse(0L);
+            int next = Math.toIntExact(latest + 1);
+            DatasetVersion registered = draft.withVersion(next);
+            List<Write> writes = new ArrayList<>();
+            writes.add(new Put(pk, Keys.COUNTER, "{\"latest\":" + next + "}",
+                    Condition.expecting(counter.map(Item::revision).orElse(0L))));
+            writes.add(new Put(pk, Keys.version(next), Json.write(registered), Condition.ABSENT));
+            writes.add(new Put(pk, sha(draft.sha256()), "{\"version\":" + next + "}", Condition.ABSENT));
+            if (next == 1) {
+                writes.add(new Put(Keys.CATALOG, pk, "{\"name\":" + Json.write(draft.name()) + "}", Condition.ABSENT));
+            }
+            table.write(writes);
+            return new Registration(registered, true);
+        });
+    }
+
+    public Optional<DatasetVersion> find(String name, int version) {
+        return table.get(Keys.dataset(name), Keys.version(version))
+                .map(item -> Json.read(item.body(), DatasetVersion.class));
+    }
+
+    /** @throws DatasetNotFoundException when the dataset or the version does not exist */
+    public DatasetVersion get(String name, int version) {
+        return find(name, version).orElseThrow(() -> new DatasetNotFoundException(
+                "dataset '" + name + "' has no version " + version));
+    }
+
+    public Optional<DatasetVersion> latest(String name) {
+        return table.query(Keys.dataset(name), "V#", true, 1).stream()
+                .findFirst().map(item -> Json.read(item.body(), DatasetVersion.class));
+    }
+
+    public Optional<DatasetVersion> findBySha256(String name, String sha256) {
+        return table.get(Keys.dataset(name), sha(sha256))
+                .map(item -> Json.tree(item.body()).path("version").asInt())
+                .flatMap(version -> find(name, version));
+    }
+
+    /** Versions of one dataset, oldest first. */
+    public List<DatasetVersion> versions(String name) {
+        return table.query(Keys.dataset(name), "V#", false, 0).stream()
+                .map(item -> Json.read(item.body(), DatasetVersion.class)).toList();
+    }
+
+    /** Names of every registered dataset, sorted. */
+    public List<String> names() {
+        return table.query(Keys.CATALOG, "DATASET#", false, 0).stream()
+                .map(item -> item.sk().substring("DATASET#".length())).toList();
+    }
+
+    private static String sha(String sha256) {
+        return "SHA#" + sha256;
+    }
+}

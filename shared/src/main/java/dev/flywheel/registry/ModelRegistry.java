@@ -1,0 +1,163 @@
+package dev.flywheel.registry;
+
+import dev.flywheel.domain.AliasMove;
+import dev.flywheel.domain.ModelAlias;
+import dev.flywheel.domain.ModelVersion;
+import dev.flywheel.json.Json;
+import dev.flywheel.store.ConditionFailedException;
+import dev.flywheel.store.MetadataTable;
+import dev.flywheel.store.MetadataTable.Condition;
+import dev.flywheel.store.MetadataTable.Item;
+import dev.flywheel.store.MetadataTable.Put;
+import dev.flywheel.store.MetadataTable.Write;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The model registry: consecutive versions per model name, and aliases ({@code champion}, {@code challenger})
+ * that move by compare-and-set and keep the history of every move (for rollback and audit).
+ */
+public final class ModelRegistry {
+    private static final String ALIAS = "ALIAS#";
+    private static final String ALIAS_LOG = "ALIASLOG#";
+
+    private final MetadataTable table;
+    private final Clock clock;
+
+    public ModelRegistry(MetadataTable table, Clock clock) {
+        this.table = table;
+        this.clock = clock;
+    }
+
+    /** Registers {@code draft} as the next version of its model and returns it with its number. */
+    public ModelVersion register(ModelVersion draft) {
+        String pk = Keys.model(draft.name());
+        return Conflicts.retry("registering model " + draft.name(), () -> {
+            Optional<Item> counter = table.get(pk, Keys.COUNTER);
+            long latest = counter.map(c -> Json.tree(c.body()).path("latest").asLong()).orElse(0L);
+            int next = Math.toIntExact(latest + 1);
+            ModelVersion registered = draft.withVersion(next);
+            List<Write> writes = new ArrayList<>();
+            writes.add(new Put(pk, Keys.COUNTER, "{\"latest\":" + next + "}",
+                    Condition.expecting(counter.map(Item::revision).orElse(0L))));
+            writes.add(new Put(pk, Keys.version(next), Json.write(registered), Condition.ABSENT));
+            if (next == 1) {
+                writes.add(new Put(Keys.CATALOG, pk, "{\"name\":" + Json.write(draft.name()) + "}", Condition.ABSENT));
+            }
+            table.write(writes);
+            return registered;
+        });
+    }
+
+    public Optional<ModelVersion> find(String name, int version) {
+        return table.get(Keys.model(name), Keys.version(version))
+                .map(item -> Json.read(item.body(), ModelVersion.class));
+    }
+
+    /** @throws ModelNotFoundException when the model or the version does not exist */
+    public ModelVersion get(String name, int version) {
+        return find(name, version).orElseThrow(() -> new ModelNotFoundException(
+                "model '" + name + "' has no version " + version));
+    }
+
+    public Optional<ModelVersion> latest(String name) {
+        return table.query(Keys.model(name), "V#", true, 1).stream()
+                .findFirst().map(item -> Json.read(item.body(), ModelVersion.class));
+    }
+
+    /** Versions of one model, oldest first. */
+    public List<ModelVersion> versions(String name) {
+        return table.query(Keys.model(name), "V#", false, 0).stream()
+                .map(item -> Json.read(item.body(), ModelVersion.class)).toList();
+    }
+
+    /** Names of every registered model, sorted. */
+    public List<String> names() {
+        return table.query(Keys.CATALOG, "MODEL#", false, 0).stream()
+                .map(item -> item.sk().substring("MODEL#".length())).toList();
+    }
+
+    public Optional<ModelAlias> alias(String model, String alias) {
+        return table.get(Keys.model(model), ALIAS + alias).map(item -> Json.read(item.body(), ModelAlias.class));
+    }
+
+    /** The version an alias points to. @throws ModelNotFoundException when the alias is not assigned */
+    public ModelVersion resolve(String model, String alias) {
+        ModelAlias current = alias(model, alias).orElseThrow(() -> new ModelNotFoundException(
+                "model '" + model + "' has no alias '" + alias + "'"));
+        return get(model, current.version());
+    }
+
+    /** Every alias of a model. */
+    public List<ModelAlias> aliases(String model) {
+        return table.query(Keys.model(model), ALIAS, false, 0).stream()
+                .map(item -> Json.read(item.body(), ModelAlias.class)).toList();
+    }
+
+    /**
+     * Moves {@code alias} to {@code toVersion} only if the alias is still at {@code expectedRevision}
+     * (0: not assigned yet). The move and its history entry are written atomically.
+     *
+     * @throws AliasConflictException when someone else moved the alias first
+     * @throws ModelNotFoundException when the target version does not exist
+     */
+    public ModelAlias moveAlias(String model, String alias, long expectedRevision, int toVersion, String reason) {
+        get(model, toVersion);
+        Optional<ModelAlias> current = alias(model, alias);
+        long currentRevision = current.map(ModelAlias::revision).orElse(0L);
+        if (currentRevision != expectedRevision) {
+            throw conflict(model, alias, expectedRevision, currentRevision);
+        }
+        long revision = expectedRevision + 1;
+        var now = clock.instant();
+        ModelAlias moved = new ModelAlias(model, alias, toVersion, revision, now, reason);
+        AliasMove move = new AliasMove(model, alias, current.map(ModelAlias::version).orElse(null), toVersion,
+                revision, now, reason);
+        String pk = Keys.model(model);
+        try {
+            // The alias item's own revision counts its writes, and so equals the alias revision.
+            table.write(List.of(
+                    new Put(pk, ALIAS + alias, Json.write(moved), Condition.expecting(expectedRevision)),
+                    new Put(pk, ALIAS_LOG + alias + "#" + Keys.pad(revision), Json.write(move), Condition.ABSENT)));
+        } catch (ConditionFailedException e) {
+            throw conflict(model, alias, expectedRevision, alias(model, alias).map(ModelAlias::revision).orElse(0L));
+        }
+        return moved;
+    }
+
+    /** Moves {@code alias} from wherever it is now; fails if it moves in between. */
+    public ModelAlias moveAlias(String model, String alias, int toVersion, String reason) {
+        long revision = alias(model, alias).map(ModelAlias::revision).orElse(0L);
+        return moveAlias(model, alias, revision, toVersion, reason);
+    }
+
+    /** Every move of an alias, oldest first. */
+    public List<AliasMove> aliasHistory(String model, String alias) {
+        return table.query(Keys.model(model), ALIAS_LOG + alias + "#", false, 0).stream()
+                .map(item -> Json.read(item.body(), AliasMove.class)).toList();
+    }
+
+    /**
+     * Moves {@code alias} back to the version it pointed to before its last move.
+     *
+     * @throws ModelNotFoundException when the alias has no earlier version to go back to
+     */
+    public ModelAlias rollback(String model, String alias, String reason) {
+        ModelAlias current = alias(model, alias).orElseThrow(() -> new ModelNotFoundException(
+                "model '" + model + "' has no alias '" + alias + "' to roll back"));
+        List<AliasMove> history = aliasHistory(model, alias);
+        AliasMove last = history.get(history.size() - 1);
+        if (last.fromVersion() == null) {
+            throw new ModelNotFoundException("alias '" + alias + "' of model '" + model
+                    + "' has pointed only to version " + current.version() + "; there is nothing to roll back to");
+        }
+        return moveAlias(model, alias, current.revision(), last.fromVersion(), reason);
+    }
+
+    private static AliasConflictException conflict(String model, String alias, long expected, long actual) {
+        return new AliasConflictException("alias '" + alias + "' of model '" + model + "' is at revision " + actual
+                + ", not " + expected + ": it moved since it was read");
+    }
+}
