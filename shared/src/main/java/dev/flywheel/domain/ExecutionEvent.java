@@ -12,5 +12,6 @@ public record ExecutionEvent(long id, long previousEventId, String type, Instant
     public ExecutionEvent {
         Require.text(type, "event type");
         Require.notNull(timestamp, "event timestamp");
+        details = details == null || details.isNull() ? null : details;
     }
 }

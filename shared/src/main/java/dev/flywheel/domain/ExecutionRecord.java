@@ -30,5 +30,7 @@ public record ExecutionRecord(
             throw new InvalidRecordException("a " + status + " execution needs stoppedAt");
         }
         events = events == null ? List.of() : List.copyOf(events);
+        input = input == null || input.isNull() ? null : input;
+        output = output == null || output.isNull() ? null : output;
     }
 }

@@ -1,0 +1,43 @@
+package dev.flywheel.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class FlywheelConfigTest {
+
+    @Test
+    void defaults_areLocalModeInDotFlywheel() {
+        FlywheelConfig config = FlywheelConfig.from(Map.of());
+        assertThat(config.mode()).isEqualTo(FlywheelConfig.Mode.LOCAL);
+        assertThat(config.home()).isEqualTo(Path.of(".flywheel"));
+        assertThat(config.endpointOverride()).isEmpty();
+        assertThat(config.codeVersion()).isNotBlank();
+    }
+
+    @Test
+    void awsMode_readsBucketTableRegionAndEndpoint() {
+        FlywheelConfig config = FlywheelConfig.from(Map.of("FLYWHEEL_MODE", "AWS", "FLYWHEEL_BUCKET", "b",
+                "FLYWHEEL_TABLE", "t", "AWS_REGION", "eu-west-1", "FLYWHEEL_AWS_ENDPOINT", "http://127.0.0.1:4566",
+                "FLYWHEEL_CODE_VERSION", "abc123"));
+        assertThat(config.bucket()).isEqualTo("b");
+        assertThat(config.table()).isEqualTo("t");
+        assertThat(config.region()).isEqualTo("eu-west-1");
+        assertThat(config.endpointOverride()).contains(URI.create("http://127.0.0.1:4566"));
+        assertThat(config.codeVersion()).isEqualTo("abc123");
+    }
+
+    @Test
+    void invalidValues_nameTheVariableToFix() {
+        assertThatThrownBy(() -> FlywheelConfig.from(Map.of("FLYWHEEL_MODE", "cloud")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("FLYWHEEL_MODE");
+        assertThatThrownBy(() -> FlywheelConfig.from(Map.of("FLYWHEEL_MODE", "aws", "FLYWHEEL_TABLE", "t",
+                "AWS_REGION", "us-east-1"))).hasMessageContaining("FLYWHEEL_BUCKET must be set");
+        assertThatThrownBy(() -> FlywheelConfig.from(Map.of("FLYWHEEL_AWS_ENDPOINT", "not a url")))
+                .hasMessageContaining("FLYWHEEL_AWS_ENDPOINT");
+    }
+}

@@ -1,0 +1,28 @@
+package dev.flywheel.registry;
+
+import dev.flywheel.store.MetadataTable;
+import dev.flywheel.store.aws.DynamoDbMetadataTable;
+import dev.flywheel.testing.AwsEmulator;
+import dev.flywheel.testing.AwsEmulatorExtension;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/** The registries' contract over DynamoDB (LocalStack or moto). */
+@ExtendWith(AwsEmulatorExtension.class)
+class DynamoDbRegistriesIT extends RegistriesContract {
+    private static DynamoDbClient dynamoDb;
+
+    @BeforeAll
+    static void connect(AwsEmulator emulator) {
+        dynamoDb = emulator.clients().dynamoDb();
+    }
+
+    @Override
+    protected MetadataTable table() {
+        DynamoDbMetadataTable table = new DynamoDbMetadataTable(dynamoDb, "flywheel-" + UUID.randomUUID());
+        table.createTableIfMissing();
+        return table;
+    }
+}

@@ -1,0 +1,29 @@
+package dev.flywheel.testing;
+
+import dev.flywheel.config.FlywheelConfig;
+import dev.flywheel.store.aws.AwsClients;
+import java.net.URI;
+import java.util.Map;
+
+/**
+ * A running AWS emulator that speaks the real S3 and DynamoDB protocols: LocalStack (Testcontainers) where a
+ * Docker engine exists, otherwise a moto server on a random loopback port.
+ *
+ * @param kind "localstack" or "moto"
+ */
+public record AwsEmulator(URI endpoint, String kind) {
+
+    /** Config for the AWS adapters pointed at this emulator. */
+    public FlywheelConfig config(String bucket, String table) {
+        return FlywheelConfig.from(Map.of(
+                FlywheelConfig.MODE, "aws",
+                FlywheelConfig.BUCKET, bucket,
+                FlywheelConfig.TABLE, table,
+                FlywheelConfig.REGION, "us-east-1",
+                FlywheelConfig.ENDPOINT, endpoint.toString()));
+    }
+
+    public AwsClients clients() {
+        return AwsClients.create(config("unused", "unused"));
+    }
+}
