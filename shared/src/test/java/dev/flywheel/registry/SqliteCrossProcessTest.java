@@ -43,6 +43,21 @@ class SqliteCrossProcessTest {
         }
     }
 
+    @Test
+    void anOpenStoreHoldsNoLockBetweenWrites_soAnotherProcessCanWrite() throws Exception {
+        Path db = dir.resolve("metadata.db");
+        try (Registries mine = Registries.over(SqliteMetadataTable.open(db), Clock.systemUTC())) {
+            mine.models().register(dev.flywheel.testing.Fixtures.model("shared-model", "mine"));
+            // This process keeps its store open (like a pipeline waiting for approval) while another one writes.
+            Process other = registrar(db, "other", 3);
+            assertThat(other.waitFor(120, TimeUnit.SECONDS)).as("other process finished").isTrue();
+            String output = new String(other.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(other.exitValue()).as(output).isZero();
+            assertThat(mine.models().versions("shared-model")).extracting(v -> v.runId())
+                    .containsExactly("mine", "other-0", "other-1", "other-2");
+        }
+    }
+
     private static Process registrar(Path db, String prefix, int count) throws IOException {
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();

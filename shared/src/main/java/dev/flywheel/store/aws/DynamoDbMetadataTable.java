@@ -130,6 +130,18 @@ public final class DynamoDbMetadataTable implements MetadataTable {
         Map<String, String> names = new HashMap<>();
         Map<String, AttributeValue> values = new HashMap<>();
         String condition = condition(write.condition(), names, values);
+        if (write instanceof Put put && !(put.condition() instanceof Condition.Any)) {
+            // The next revision is known: write the whole item at once.
+            long revision = put.condition() instanceof Condition.AtRevision at ? at.expected() + 1 : 1;
+            Map<String, AttributeValue> item = new HashMap<>(key(put.pk(), put.sk()));
+            item.put(REV, n(revision));
+            item.put(BODY, s(put.body()));
+            return TransactWriteItem.builder().put(p -> p.tableName(tableName)
+                    .item(item)
+                    .conditionExpression(condition)
+                    .expressionAttributeNames(names)
+                    .expressionAttributeValues(values.isEmpty() ? null : values)).build();
+        }
         if (write instanceof Put put) {
             names.put("#rev", REV);
             names.put("#body", BODY);

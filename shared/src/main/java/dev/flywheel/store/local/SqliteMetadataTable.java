@@ -47,7 +47,6 @@ public final class SqliteMetadataTable implements MetadataTable {
             config.setJournalMode(SQLiteConfig.JournalMode.WAL);
             config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
             config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
-            config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
             Connection connection = config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
             try (var statement = connection.createStatement()) {
                 statement.executeUpdate("""
@@ -59,8 +58,6 @@ public final class SqliteMetadataTable implements MetadataTable {
                           PRIMARY KEY (pk, sk)
                         ) WITHOUT ROWID""");
             }
-            connection.setAutoCommit(false);
-            connection.commit();
             return new SqliteMetadataTable(file, connection);
         } catch (SQLException e) {
             throw new MetadataStoreException("cannot open the metadata database " + file + ": " + e.getMessage(), e);
@@ -76,11 +73,8 @@ public final class SqliteMetadataTable implements MetadataTable {
     @Override
     public synchronized Optional<Item> get(String pk, String sk) {
         try {
-            Optional<Item> item = read(pk, sk);
-            connection.commit();
-            return item;
+            return read(pk, sk);
         } catch (SQLException e) {
-            rollbackQuietly();
             throw failure("get", e);
         }
     }
@@ -99,10 +93,8 @@ public final class SqliteMetadataTable implements MetadataTable {
                     items.add(new Item(rows.getString(1), rows.getString(2), rows.getLong(3), rows.getString(4)));
                 }
             }
-            connection.commit();
             return items;
         } catch (SQLException e) {
-            rollbackQuietly();
             throw failure("query", e);
         }
     }
@@ -111,10 +103,16 @@ public final class SqliteMetadataTable implements MetadataTable {
     public synchronized void write(List<Write> writes) {
         MetadataTable.checkWrites(writes);
         try {
+            // The write lock is taken before the conditions are read, and held only for this transaction:
+            // between writes the connection holds no lock, so other processes can read and write freely.
+            execute("BEGIN IMMEDIATE");
+        } catch (SQLException e) {
+            throw failure("write", e);
+        }
+        try {
             for (Write write : writes) {
                 Optional<Item> current = read(write.pk(), write.sk());
                 if (!holds(write.condition(), current)) {
-                    connection.rollback();
                     throw new ConditionFailedException("condition " + write.condition() + " failed on ("
                             + write.pk() + ", " + write.sk() + ")");
                 }
@@ -122,10 +120,13 @@ public final class SqliteMetadataTable implements MetadataTable {
             for (Write write : writes) {
                 apply(write);
             }
-            connection.commit();
+            execute("COMMIT");
         } catch (SQLException e) {
             rollbackQuietly();
             throw failure("write", e);
+        } catch (RuntimeException e) {
+            rollbackQuietly();
+            throw e;
         }
     }
 
@@ -174,9 +175,15 @@ public final class SqliteMetadataTable implements MetadataTable {
         return current.isPresent() && current.get().revision() == expected;
     }
 
+    private void execute(String sql) throws SQLException {
+        try (var statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
     private void rollbackQuietly() {
         try {
-            connection.rollback();
+            execute("ROLLBACK");
         } catch (SQLException ignored) {
             // the original failure is the one worth reporting
         }

@@ -1,0 +1,54 @@
+package dev.flywheel.cli;
+
+import dev.flywheel.cli.commands.ApprovalCommands;
+import dev.flywheel.cli.commands.DatagenCommand;
+import dev.flywheel.cli.commands.DatasetsCommand;
+import dev.flywheel.cli.commands.DemoCommand;
+import dev.flywheel.cli.commands.ExecutionsCommand;
+import dev.flywheel.cli.commands.ModelsCommand;
+import dev.flywheel.cli.commands.PipelineCommand;
+import dev.flywheel.cli.commands.RunsCommand;
+import dev.flywheel.config.BuildInfo;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code flywheel} command: the whole MLOps loop on one machine, through the same handlers AWS runs. */
+@Command(name = "flywheel", mixinStandardHelpOptions = true, versionProvider = FlywheelCli.Version.class,
+        description = "Flywheel: raw data to a monitored production model, locally or on AWS.",
+        subcommands = {DemoCommand.class, PipelineCommand.class, ExecutionsCommand.class, DatasetsCommand.class,
+                RunsCommand.class, ModelsCommand.class, ApprovalCommands.Approve.class, ApprovalCommands.Reject.class,
+                DatagenCommand.class, CommandLine.HelpCommand.class})
+public final class FlywheelCli {
+
+    public static void main(String[] args) {
+        // Before the first logger exists: the CLI's own, quieter logging, and DJL never downloads anything.
+        System.setProperty("log4j2.configurationFile", "classpath:flywheel-cli-log4j2.xml");
+        System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line; returns the exit code (0 success, 1 failure, 2 usage error). */
+    public static int execute(String... args) {
+        CommandLine commandLine = new CommandLine(new FlywheelCli());
+        commandLine.setExecutionExceptionHandler((exception, line, parseResult) -> {
+            line.getErr().println(line.getColorScheme().errorText("flywheel: " + oneLine(exception)));
+            if (System.getenv("FLYWHEEL_DEBUG") != null) {
+                exception.printStackTrace(line.getErr());
+            }
+            return 1;
+        });
+        return commandLine.execute(args);
+    }
+
+    private static String oneLine(Throwable e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return message.lines().findFirst().orElse(message);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"flywheel " + BuildInfo.version()};
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package dev.flywheel.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flywheel.cli.runtime.ExecutionListener;
+import dev.flywheel.cli.runtime.ExecutionResult;
+import dev.flywheel.json.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Runs the training pipeline definition (the very file deployed to Step Functions) on one CSV or JSON Lines file.
+ */
+public final class PipelineRunner {
+    public static final String DEFINITION_RESOURCE = "/statemachines/training-pipeline.asl.json";
+
+    /** Hyper-parameter candidates, tried in this order; {@code --candidates N} takes the first N. */
+    private static final List<String> CANDIDATES = List.of(
+            "{\"max_depth\":3,\"eta\":0.1,\"num_round\":300,\"subsample\":0.8,\"colsample_bytree\":0.8,\"min_child_weight\":1}",
+            "{\"max_depth\":4,\"eta\":0.05,\"num_round\":400,\"subsample\":0.8,\"colsample_bytree\":0.8,\"min_child_weight\":1}",
+            "{\"max_depth\":2,\"eta\":0.1,\"num_round\":400,\"subsample\":0.9,\"colsample_bytree\":0.7,\"min_child_weight\":1}",
+            "{\"max_depth\":6,\"eta\":0.05,\"num_round\":300,\"subsample\":0.7,\"colsample_bytree\":0.6,\"min_child_weight\":3}",
+            "{\"max_depth\":5,\"eta\":0.03,\"num_round\":600,\"subsample\":0.8,\"colsample_bytree\":0.8,\"min_child_weight\":2}",
+            "{\"max_depth\":3,\"eta\":0.2,\"num_round\":200,\"subsample\":1.0,\"colsample_bytree\":1.0,\"min_child_weight\":1}",
+            "{\"max_depth\":8,\"eta\":0.02,\"num_round\":600,\"subsample\":0.6,\"colsample_bytree\":0.5,\"min_child_weight\":5}",
+            "{\"max_depth\":4,\"eta\":0.1,\"num_round\":300,\"subsample\":0.9,\"colsample_bytree\":0.9,\"min_child_weight\":1,\"lambda\":5}");
+
+    /** What {@code pipeline run} was asked to do. */
+    public record Request(Path data, String target, String model, List<String> exclude, String task, int candidates,
+                          boolean requireApproval, long seed) {
+    }
+
+    private PipelineRunner() {
+    }
+
+    public static String definition() {
+        try (InputStream in = PipelineRunner.class.getResourceAsStream(DEFINITION_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("the training pipeline definition " + DEFINITION_RESOURCE
+                        + " is not on the classpath: rebuild the CLI");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The execution input the state machine expects (see examples/credit-g/pipeline-input.json). */
+    public static ObjectNode input(Request request) {
+        if (request.candidates() < 1 || request.candidates() > CANDIDATES.size()) {
+            throw new IllegalArgumentException("--candidates must be between 1 and " + CANDIDATES.size()
+                    + ", got " + request.candidates());
+        }
+        Path data = request.data().toAbsolutePath().normalize();
+        String fileName = data.getFileName().toString();
+        String dataset = datasetName(fileName);
+        ObjectNode input = Json.object();
+        input.put("model", request.model() != null ? request.model() : dataset + "-model");
+        ObjectNode ingest = input.putObject("ingest");
+        ingest.put("dataset", dataset);
+        ingest.put("source", data.toUri().toString());
+        ingest.put("target", request.target());
+        ArrayNode exclude = ingest.putArray("exclude");
+        request.exclude().forEach(exclude::add);
+        ObjectNode preprocess = input.putObject("preprocess");
+        if (request.task() != null) {
+            preprocess.put("task", request.task());
+        }
+        preprocess.putObject("split").put("seed", request.seed()).put("validation", 0.15).put("test", 0.15);
+        ArrayNode candidates = input.putArray("candidates");
+        for (int i = 0; i < request.candidates(); i++) {
+            candidates.addObject().set("params", Json.tree(CANDIDATES.get(i)));
+        }
+        input.put("seed", request.seed());
+        input.putObject("gate");
+        input.put("requireApproval", request.requireApproval());
+        return input;
+    }
+
+    /** A dataset name from a file name: "credit-g.csv" becomes "credit-g". */
+    static String datasetName(String fileName) {
+        String stem = fileName.replaceFirst("\\.(csv|jsonl|json|ndjson)(\\.gz)?$", "");
+        String cleaned = stem.replaceAll("[^A-Za-z0-9._-]", "-").replaceAll("^[^A-Za-z0-9]+", "");
+        return cleaned.isEmpty() ? "dataset" : cleaned.length() > 100 ? cleaned.substring(0, 100) : cleaned;
+    }
+
+    public static ExecutionResult run(Workspace workspace, Request request, ExecutionListener progress) {
+        JsonNode input = input(request);
+        return workspace.runtime().run("training-pipeline", definition(), input, progress);
+    }
+}

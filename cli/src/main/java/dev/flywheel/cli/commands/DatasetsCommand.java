@@ -1,0 +1,93 @@
+package dev.flywheel.cli.commands;
+
+import dev.flywheel.cli.CommonOptions;
+import dev.flywheel.cli.Output;
+import dev.flywheel.cli.Workspace;
+import dev.flywheel.domain.DatasetVersion;
+import dev.flywheel.registry.DatasetNotFoundException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "datasets", mixinStandardHelpOptions = true, description = "The dataset catalogue.",
+        subcommands = {DatasetsCommand.ListDatasets.class, DatasetsCommand.Show.class})
+public final class DatasetsCommand {
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Every dataset with its latest version.")
+    public static final class ListDatasets implements Callable<Integer> {
+        @Mixin
+        CommonOptions common;
+
+        @Override
+        public Integer call() {
+            try (Workspace workspace = Workspace.open(common.home())) {
+                var registry = workspace.stores().registries().datasets();
+                List<DatasetVersion> latest = registry.names().stream().map(n -> registry.latest(n).orElseThrow()).toList();
+                if (common.json()) {
+                    Output.json(latest);
+                } else {
+                    Output.table(List.of("DATASET", "VERSIONS", "ROWS", "QUARANTINED", "SHA256", "CREATED"),
+                            latest.stream().map(d -> List.of(d.name(), Integer.toString(d.version()),
+                                    Long.toString(d.rowCount()), Long.toString(d.quarantinedRows()),
+                                    d.sha256().substring(0, 12) + "…", d.createdAt().toString())).toList());
+                }
+                return 0;
+            }
+        }
+    }
+
+    @Command(name = "show", description = "A dataset's versions, or one version with its schema.")
+    public static final class Show implements Callable<Integer> {
+        @Mixin
+        CommonOptions common;
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+        boolean help;
+        @Parameters(paramLabel = "NAME")
+        String name;
+        // Not the standard -V/--version of the other commands: here --version picks a dataset or model version.
+        @Option(names = "--version", paramLabel = "V")
+        Integer version;
+
+        @Override
+        public Integer call() {
+            try (Workspace workspace = Workspace.open(common.home())) {
+                var registry = workspace.stores().registries().datasets();
+                if (version == null) {
+                    List<DatasetVersion> versions = registry.versions(name);
+                    if (versions.isEmpty()) {
+                        throw new DatasetNotFoundException("no dataset named '" + name + "'; see `flywheel datasets list`");
+                    }
+                    if (common.json()) {
+                        Output.json(versions);
+                    } else {
+                        Output.table(List.of("VERSION", "ROWS", "QUARANTINED", "SHA256", "SOURCE", "CREATED"),
+                                versions.stream().map(d -> List.of(Integer.toString(d.version()), Long.toString(d.rowCount()),
+                                        Long.toString(d.quarantinedRows()), d.sha256(), d.source(), d.createdAt().toString())).toList());
+                    }
+                    return 0;
+                }
+                DatasetVersion d = registry.get(name, version);
+                if (common.json()) {
+                    Output.json(d);
+                    return 0;
+                }
+                List<List<String>> rows = new ArrayList<>();
+                rows.add(List.of("dataset", d.name() + " v" + d.version()));
+                rows.add(List.of("sha256", d.sha256()));
+                rows.add(List.of("rows", d.rowCount() + " accepted, " + d.quarantinedRows() + " quarantined"));
+                rows.add(List.of("source", d.source()));
+                rows.add(List.of("artifact", d.artifactUri()));
+                rows.add(List.of("created", d.createdAt().toString()));
+                Output.table(List.of("", ""), rows);
+                System.out.println();
+                Output.table(List.of("COLUMN", "TYPE", "ROLE", "NULLABLE"), d.schema().columns().stream()
+                        .map(c -> List.of(c.name(), c.type().name(), c.role().name(), Boolean.toString(c.nullable()))).toList());
+                return 0;
+            }
+        }
+    }
+}

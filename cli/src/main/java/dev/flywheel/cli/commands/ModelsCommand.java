@@ -1,0 +1,164 @@
+package dev.flywheel.cli.commands;
+
+import dev.flywheel.cli.CommonOptions;
+import dev.flywheel.cli.Output;
+import dev.flywheel.cli.Workspace;
+import dev.flywheel.domain.AliasMove;
+import dev.flywheel.domain.ModelAlias;
+import dev.flywheel.domain.ModelVersion;
+import dev.flywheel.json.Json;
+import dev.flywheel.registry.ModelNotFoundException;
+import dev.flywheel.registry.ModelRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "models", mixinStandardHelpOptions = true, description = "The model registry: versions, aliases, promotion, rollback.",
+        subcommands = {ModelsCommand.ListModels.class, ModelsCommand.Show.class, ModelsCommand.Promote.class,
+                ModelsCommand.Rollback.class})
+public final class ModelsCommand {
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Every model with its latest version and aliases.")
+    public static final class ListModels implements Callable<Integer> {
+        @Mixin
+        CommonOptions common;
+
+        @Override
+        public Integer call() {
+            try (Workspace workspace = Workspace.open(common.home())) {
+                ModelRegistry models = workspace.stores().registries().models();
+                List<List<String>> rows = new ArrayList<>();
+                var json = Json.mapper().createArrayNode();
+                for (String name : models.names()) {
+                    int latest = models.latest(name).map(ModelVersion::version).orElse(0);
+                    String aliases = String.join(" ", models.aliases(name).stream()
+                            .map(a -> a.alias() + "=v" + a.version()).toList());
+                    rows.add(List.of(name, Integer.toString(latest), aliases));
+                    json.addObject().put("name", name).put("latestVersion", latest)
+                            .set("aliases", Json.toTree(models.aliases(name)));
+                }
+                if (common.json()) {
+                    Output.json(json);
+                } else {
+                    Output.table(List.of("MODEL", "LATEST", "ALIASES"), rows);
+                }
+                return 0;
+            }
+        }
+    }
+
+    @Command(name = "show", description = "A model's versions, or one version (by number or alias) with its lineage.")
+    public static final class Show implements Callable<Integer> {
+        @Mixin
+        CommonOptions common;
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+        boolean help;
+        @Parameters(paramLabel = "NAME")
+        String name;
+        // Not the standard -V/--version of the other commands: here --version picks a dataset or model version.
+        @Option(names = "--version", paramLabel = "V")
+        Integer version;
+        @Option(names = "--alias", paramLabel = "A", description = "champion or challenger")
+        String alias;
+
+        @Override
+        public Integer call() {
+            try (Workspace workspace = Workspace.open(common.home())) {
+                ModelRegistry models = workspace.stores().registries().models();
+                if (version == null && alias == null) {
+                    List<ModelVersion> versions = models.versions(name);
+                    if (versions.isEmpty()) {
+                        throw new ModelNotFoundException("no model named '" + name + "'; see `flywheel models list`");
+                    }
+                    if (common.json()) {
+                        Output.json(versions);
+                        return 0;
+                    }
+                    Output.table(List.of("VERSION", "RUN", "DATASET", "METRICS", "CREATED"), versions.stream()
+                            .map(v -> List.of(Integer.toString(v.version()), v.runId(),
+                                    v.lineage().datasetName() + " v" + v.lineage().datasetVersion(),
+                                    RunsCommand.metrics(v.metrics()), v.createdAt().toString())).toList());
+                    System.out.println();
+                    for (ModelAlias a : models.aliases(name)) {
+                        System.out.println(a.alias() + " → v" + a.version() + " (revision " + a.revision() + ", " + a.reason() + ")");
+                        for (AliasMove move : models.aliasHistory(name, a.alias())) {
+                            System.out.println("    " + move.at() + "  " + (move.fromVersion() == null ? "-" : "v" + move.fromVersion())
+                                    + " → v" + move.toVersion() + "  " + (move.reason() == null ? "" : move.reason()));
+                        }
+                    }
+                    return 0;
+                }
+                ModelVersion v = alias != null ? models.resolve(name, alias) : models.get(name, version);
+                if (common.json()) {
+                    Output.json(v);
+                    return 0;
+                }
+                List<List<String>> rows = new ArrayList<>();
+                rows.add(List.of("model", v.name() + " v" + v.version()));
+                rows.add(List.of("package", v.artifactUri()));
+                rows.add(List.of("package sha256", v.artifactSha256()));
+                rows.add(List.of("run", v.runId()));
+                rows.add(List.of("dataset", v.lineage().datasetName() + " v" + v.lineage().datasetVersion()
+                        + " sha256 " + v.lineage().datasetSha256()));
+                rows.add(List.of("feature pipeline sha256", v.lineage().featurePipelineSha256()));
+                rows.add(List.of("code version", v.codeVersion()));
+                v.params().forEach((k, val) -> rows.add(List.of("param " + k, val)));
+                v.metrics().forEach((k, val) -> rows.add(List.of("test " + k, Output.number(val))));
+                Output.table(List.of("", ""), rows);
+                return 0;
+            }
+        }
+    }
+
+    @Command(name = "promote", mixinStandardHelpOptions = true, description = "Point the champion alias at a version (compare-and-set).")
+    public static final class Promote implements Callable<Integer> {
+        @Mixin
+        CommonOptions common;
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+        @Parameters(index = "1", paramLabel = "VERSION")
+        int version;
+        @Option(names = "--reason", defaultValue = "promoted by hand")
+        String reason;
+
+        @Override
+        public Integer call() {
+            try (Workspace workspace = Workspace.open(common.home())) {
+                ModelAlias moved = workspace.stores().registries().models().moveAlias(name, ModelAlias.CHAMPION, version, reason);
+                print(common, moved);
+                return 0;
+            }
+        }
+    }
+
+    @Command(name = "rollback", mixinStandardHelpOptions = true, description = "Move the champion back to where it was before its last move.")
+    public static final class Rollback implements Callable<Integer> {
+        @Mixin
+        CommonOptions common;
+        @Parameters(paramLabel = "NAME")
+        String name;
+        @Option(names = "--reason", defaultValue = "rolled back by hand")
+        String reason;
+
+        @Override
+        public Integer call() {
+            try (Workspace workspace = Workspace.open(common.home())) {
+                ModelAlias moved = workspace.stores().registries().models().rollback(name, ModelAlias.CHAMPION, reason);
+                print(common, moved);
+                return 0;
+            }
+        }
+    }
+
+    private static void print(CommonOptions common, ModelAlias moved) {
+        if (common.json()) {
+            Output.json(moved);
+        } else {
+            System.out.println(moved.model() + ": " + moved.alias() + " → v" + moved.version() + " (revision " + moved.revision() + ")");
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package dev.flywheel.cli.commands;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flywheel.cli.CommonOptions;
+import dev.flywheel.cli.Output;
+import dev.flywheel.cli.PipelineRunner;
+import dev.flywheel.cli.Progress;
+import dev.flywheel.cli.Workspace;
+import dev.flywheel.cli.runtime.ExecutionListener;
+import dev.flywheel.cli.runtime.ExecutionResult;
+import dev.flywheel.cli.runtime.ExecutionStatus;
+import dev.flywheel.json.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "pipeline", description = "Run the training pipeline.", mixinStandardHelpOptions = true,
+        subcommands = PipelineCommand.Run.class)
+public final class PipelineCommand {
+
+    @Command(name = "run", mixinStandardHelpOptions = true,
+            description = "Ingest a CSV/JSON Lines file, train candidates, evaluate against the champion, register and promote.")
+    public static final class Run implements Callable<Integer> {
+        @Mixin
+        CommonOptions common;
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--data", required = true, paramLabel = "FILE", description = "CSV with a header, or JSON Lines.")
+        Path data;
+        @Option(names = "--target", required = true, paramLabel = "COL", description = "The column to predict.")
+        String target;
+        @Option(names = "--model", paramLabel = "NAME", description = "Model name (default: <dataset>-model).")
+        String model;
+        @Option(names = "--exclude", split = ",", paramLabel = "COLS", description = "Columns never used as features.")
+        List<String> exclude = new ArrayList<>();
+        @Option(names = "--task", paramLabel = "TASK", description = "binary, multiclass or regression (default: inferred).")
+        String task;
+        @Option(names = "--candidates", defaultValue = "4", paramLabel = "N", description = "Hyper-parameter candidates trained in parallel (default: ${DEFAULT-VALUE}).")
+        int candidates;
+        @Option(names = "--seed", defaultValue = "42", description = "Seed of splits and training (default: ${DEFAULT-VALUE}).")
+        long seed;
+        @Option(names = "--require-approval", description = "Pause before promotion until `flywheel approve TOKEN`.")
+        boolean requireApproval;
+
+        @Override
+        public Integer call() {
+            if (!Files.isRegularFile(data)) {
+                throw new ParameterException(spec.commandLine(), "--data " + data + ": no such file");
+            }
+            if (task != null && !List.of("binary", "multiclass", "regression").contains(task)) {
+                throw new ParameterException(spec.commandLine(), "--task must be binary, multiclass or regression, got '" + task + "'");
+            }
+            var request = new PipelineRunner.Request(data, target, model, exclude, task, candidates, requireApproval, seed);
+            try (Workspace workspace = Workspace.open(common.home())) {
+                long started = System.nanoTime();
+                if (!common.json()) {
+                    System.err.println("Running the training pipeline on " + data + " (home " + common.home() + ")");
+                }
+                ExecutionListener progress = common.json() ? ExecutionListener.none() : new Progress(System.err);
+                ExecutionResult result = PipelineRunner.run(workspace, request, progress);
+                double seconds = (System.nanoTime() - started) / 1e9;
+                ObjectNode summary = summary(result, seconds);
+                if (common.json()) {
+                    Output.json(summary);
+                } else {
+                    printSummary(summary);
+                }
+                return result.status() == ExecutionStatus.SUCCEEDED ? 0 : 1;
+            }
+        }
+    }
+
+    /** The fields scripts rely on: executionId, status, model, version, promoted, metrics (+ error/cause). */
+    public static ObjectNode summary(ExecutionResult result, double seconds) {
+        ObjectNode summary = Json.object();
+        summary.put("executionId", result.executionId());
+        summary.put("status", result.status().name());
+        JsonNode output = result.output() == null ? Json.object() : result.output();
+        summary.set("model", output.path("model").isMissingNode() ? null : output.get("model"));
+        summary.set("version", output.path("version").isMissingNode() ? null : output.get("version"));
+        summary.put("promoted", output.path("promoted").asBoolean(false));
+        summary.set("metrics", output.path("metrics").isMissingNode() ? Json.object() : output.get("metrics"));
+        if (output.has("gate")) {
+            summary.set("gate", output.get("gate"));
+        }
+        if (output.has("champion")) {
+            summary.set("champion", output.get("champion"));
+        }
+        if (output.has("dataset")) {
+            JsonNode dataset = output.get("dataset");
+            summary.set("dataset", Json.object().put("name", dataset.path("name").asText())
+                    .put("version", dataset.path("version").asInt()).put("sha256", dataset.path("sha256").asText()));
+        }
+        if (result.error() != null) {
+            summary.put("error", result.error());
+            summary.put("cause", result.cause());
+        }
+        summary.put("seconds", Math.round(seconds * 100) / 100.0);
+        return summary;
+    }
+
+    static void printSummary(ObjectNode summary) {
+        System.out.println();
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(List.of("execution", summary.path("executionId").asText()));
+        rows.add(List.of("status", summary.path("status").asText()));
+        if (summary.has("dataset")) {
+            JsonNode d = summary.get("dataset");
+            rows.add(List.of("dataset", d.path("name").asText() + " v" + d.path("version").asInt()
+                    + " (sha256 " + d.path("sha256").asText().substring(0, Math.min(12, d.path("sha256").asText().length())) + "…)"));
+        }
+        rows.add(List.of("model", summary.path("model").asText("") + (summary.path("version").isNumber()
+                ? " v" + summary.path("version").asInt() : "")));
+        rows.add(List.of("promoted to champion", summary.path("promoted").asBoolean() ? "yes" : "no"));
+        for (Map.Entry<String, JsonNode> metric : iterable(summary.path("metrics"))) {
+            rows.add(List.of("test " + metric.getKey(), Output.number(metric.getValue().asDouble())));
+        }
+        JsonNode champion = summary.path("champion");
+        if (champion.isObject() && champion.has("version")) {
+            rows.add(List.of("previous champion", "v" + champion.path("version").asInt()));
+        }
+        for (JsonNode reason : summary.path("gate").path("reasons")) {
+            rows.add(List.of("gate", reason.asText()));
+        }
+        if (summary.has("error")) {
+            rows.add(List.of("error", summary.path("error").asText()));
+            rows.add(List.of("cause", summary.path("cause").asText().lines().findFirst().orElse("")));
+        }
+        rows.add(List.of("wall time", String.format("%.1f s", summary.path("seconds").asDouble())));
+        Output.table(List.of("", ""), rows);
+    }
+
+    private static Iterable<Map.Entry<String, JsonNode>> iterable(JsonNode node) {
+        return node::fields;
+    }
+}

@@ -1,0 +1,103 @@
+package dev.flywheel.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class CommandLineTest {
+    @TempDir
+    Path home;
+
+    static Stream<List<String>> commands() {
+        return Stream.of(List.of(), List.of("demo"), List.of("pipeline", "run"), List.of("executions", "start"),
+                List.of("executions", "list"), List.of("executions", "show"), List.of("datasets", "list"),
+                List.of("datasets", "show"), List.of("runs", "list"), List.of("runs", "show"), List.of("models", "list"),
+                List.of("models", "show"), List.of("models", "promote"), List.of("models", "rollback"),
+                List.of("approve"), List.of("reject"), List.of("datagen"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("commands")
+    void everyCommand_hasHelp(List<String> command) {
+        String[] args = Stream.concat(command.stream(), Stream.of("--help")).toArray(String[]::new);
+        CliRunner.Result result = CliRunner.run(args);
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.out()).contains("Usage: flywheel");
+    }
+
+    @Test
+    void executionsStart_runsAUsersDefinitionAndPrintsTheHistoryAsStepFunctionsNamesIt() throws Exception {
+        Path definition = home.resolve("hello.asl.json");
+        Files.writeString(definition, """
+                {"StartAt": "Greet", "States": {
+                  "Greet": {"Type": "Pass", "Parameters": {"greeting.$": "States.Format('Hello, {}!', $.name)"}, "Next": "Check"},
+                  "Check": {"Type": "Choice", "Choices": [{"Variable": "$.greeting", "StringMatches": "Hello*", "Next": "Done"}],
+                            "Default": "Oops"},
+                  "Oops": {"Type": "Fail", "Error": "Unexpected"},
+                  "Done": {"Type": "Succeed"}}}""");
+        CliRunner.Result result = CliRunner.run("executions", "start", "--definition", definition.toString(),
+                "--input", "{\"name\":\"Flywheel\"}", "--json", "--home", home.toString());
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        JsonNode json = result.json();
+        assertThat(json.path("status").asText()).isEqualTo("SUCCEEDED");
+        assertThat(json.path("output").path("greeting").asText()).isEqualTo("Hello, Flywheel!");
+        assertThat(json.path("events")).extracting(JsonNode::asText).containsExactly("ExecutionStarted",
+                "PassStateEntered", "PassStateExited", "ChoiceStateEntered", "ChoiceStateExited", "SucceedStateEntered",
+                "SucceedStateExited", "ExecutionSucceeded");
+
+        CliRunner.Result listed = CliRunner.run("executions", "list", "--home", home.toString());
+        assertThat(listed.out()).contains(json.path("executionId").asText()).contains("SUCCEEDED");
+        CliRunner.Result shown = CliRunner.run("executions", "show", json.path("executionId").asText(), "--home", home.toString());
+        assertThat(shown.out()).contains("ChoiceStateEntered");
+    }
+
+    @Test
+    void executionsStart_failsClearlyForATaskThatNamesNoneOfOurFunctions() throws Exception {
+        Path definition = home.resolve("sqs.asl.json");
+        Files.writeString(definition, """
+                {"StartAt": "Send", "States": {"Send": {"Type": "Task",
+                  "Resource": "arn:aws:states:::sqs:sendMessage", "Parameters": {"QueueUrl": "q", "MessageBody": "m"},
+                  "End": true}}}""");
+        CliRunner.Result result = CliRunner.run("executions", "start", "--definition", definition.toString(), "--json",
+                "--home", home.toString());
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.json().path("status").asText()).isEqualTo("FAILED");
+        assertThat(result.json().path("cause").asText()).contains("cannot run the resource 'arn:aws:states:::sqs:sendMessage'");
+    }
+
+    @Test
+    void approveAndReject_answerWaitingTaskTokensOnce() {
+        try (var registries = dev.flywheel.registry.Registries.over(
+                dev.flywheel.store.local.SqliteMetadataTable.open(home.resolve("metadata.db")), java.time.Clock.systemUTC())) {
+            registries.executions().createTaskToken("tok-a", "exec-1", "WaitForApproval", java.time.Instant.now());
+            registries.executions().createTaskToken("tok-r", "exec-2", "WaitForApproval", java.time.Instant.now());
+        }
+        CliRunner.Result approved = CliRunner.run("approve", "tok-a", "--home", home.toString());
+        assertThat(approved.exitCode()).as(approved.err()).isZero();
+        assertThat(approved.out()).contains("exec-1");
+        CliRunner.Result rejected = CliRunner.run("reject", "tok-r", "--reason", "needs review", "--json", "--home", home.toString());
+        assertThat(rejected.exitCode()).isZero();
+        assertThat(rejected.json().path("error").asText()).isEqualTo("ApprovalRejected");
+        CliRunner.Result twice = CliRunner.run("approve", "tok-a", "--home", home.toString());
+        assertThat(twice.exitCode()).isEqualTo(1);
+        assertThat(twice.err()).contains("answered already");
+    }
+
+    @Test
+    void unknownThings_exitNonZeroWithAOneLineReason() {
+        CliRunner.Result model = CliRunner.run("models", "show", "nope", "--home", home.toString());
+        assertThat(model.exitCode()).isEqualTo(1);
+        assertThat(model.err().strip()).startsWith("flywheel: no model named 'nope'").doesNotContain("\n");
+        CliRunner.Result token = CliRunner.run("approve", "bogus", "--home", home.toString());
+        assertThat(token.exitCode()).isEqualTo(1);
+        assertThat(token.err()).contains("no task token 'bogus'");
+    }
+}

@@ -1,0 +1,70 @@
+package dev.flywheel.infra;
+
+import software.amazon.awscdk.CfnOutput;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.Tags;
+import software.constructs.Construct;
+
+/**
+ * Flywheel's training side in one stack: the {@link DataStore}, the {@link PipelineFunctions} and the
+ * {@link TrainingPipeline} that runs them on a schedule and on drift.
+ */
+public final class FlywheelStack extends Stack {
+
+    private final DataStore dataStore;
+    private final PipelineFunctions functions;
+    private final TrainingPipeline trainingPipeline;
+
+    public FlywheelStack(Construct scope, String id, FlywheelStackProps props) {
+        super(scope, id, StackProps.builder()
+                .stackName(props.stackName())
+                .env(props.env())
+                .description("Flywheel (" + props.stage() + "): artifact bucket, metadata table, training "
+                        + "functions and the training pipeline with scheduled and drift-triggered retraining")
+                .build());
+        Tags.of(this).add("project", "flywheel");
+        Tags.of(this).add("flywheel:stage", props.stage());
+
+        dataStore = new DataStore(this, "DataStore", props.dataStore());
+        functions = new PipelineFunctions(this, "Functions", PipelineFunctionsProps.builder()
+                .bucket(dataStore.artifactBucket())
+                .table(dataStore.metadataTable())
+                .code(props.functionCode())
+                .codeVersion(props.codeVersion())
+                .build());
+        trainingPipeline = new TrainingPipeline(this, "TrainingPipeline", TrainingPipelineProps.builder()
+                .definition(props.definition())
+                .functions(functions.aliases())
+                .stateMachineName("flywheel-" + props.stage() + "-training")
+                .logGroupName("/aws/vendedlogs/states/flywheel-" + props.stage() + "-training")
+                .schedule(props.schedule())
+                .scheduleEnabled(props.scheduleEnabled())
+                .scheduleInput(props.scheduleInput())
+                .driftRetrainingEnabled(props.driftRetrainingEnabled())
+                .build());
+
+        output("ArtifactBucketName", dataStore.artifactBucket().getBucketName(),
+                "The bucket of datasets, features, models and captures (FLYWHEEL_BUCKET)");
+        output("MetadataTableName", dataStore.metadataTable().getTableName(),
+                "The DynamoDB metadata table (FLYWHEEL_TABLE)");
+        output("TrainingStateMachineArn", trainingPipeline.stateMachine().getStateMachineArn(),
+                "Start a training run: aws stepfunctions start-execution --state-machine-arn <this>");
+    }
+
+    private void output(String id, String value, String description) {
+        CfnOutput.Builder.create(this, id).value(value).description(description).build();
+    }
+
+    public DataStore dataStore() {
+        return dataStore;
+    }
+
+    public PipelineFunctions functions() {
+        return functions;
+    }
+
+    public TrainingPipeline trainingPipeline() {
+        return trainingPipeline;
+    }
+}

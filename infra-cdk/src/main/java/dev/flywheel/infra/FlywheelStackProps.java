@@ -1,0 +1,138 @@
+package dev.flywheel.infra;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.Environment;
+import software.amazon.awscdk.services.events.Schedule;
+import software.amazon.awscdk.services.lambda.Code;
+
+/**
+ * Settings of a {@link FlywheelStack}: one deployment (stage) of Flywheel's training side.
+ *
+ * @param stage                  the stage name, lower case ({@code dev}, {@code prod}): part of the stack, state
+ *                               machine and log group names, so stages can share an account
+ * @param env                    the account and region, or null for an environment-agnostic stack
+ * @param functionCode           the deployment package of each pipeline function, by name
+ * @param codeVersion            recorded on runs and model versions (a git commit), or empty
+ * @param definition             the training pipeline's ASL definition
+ * @param dataStore              the data store's settings
+ * @param schedule               when to retrain
+ * @param scheduleEnabled        whether scheduled retraining is on
+ * @param scheduleInput          the execution input of scheduled runs
+ * @param driftRetrainingEnabled whether drift events start a run
+ */
+public record FlywheelStackProps(
+        String stage,
+        Environment env,
+        Map<String, Code> functionCode,
+        String codeVersion,
+        String definition,
+        DataStoreProps dataStore,
+        Schedule schedule,
+        boolean scheduleEnabled,
+        Map<String, Object> scheduleInput,
+        boolean driftRetrainingEnabled) {
+
+    private static final Pattern STAGE = Pattern.compile("[a-z][a-z0-9-]{0,19}");
+
+    public FlywheelStackProps {
+        Objects.requireNonNull(stage, "stage");
+        if (!STAGE.matcher(stage).matches()) {
+            throw new IllegalArgumentException("stage must be 1-20 lower-case letters, digits or '-', starting "
+                    + "with a letter, got '" + stage + "'");
+        }
+        Objects.requireNonNull(functionCode, "functionCode");
+        Objects.requireNonNull(codeVersion, "codeVersion");
+        Objects.requireNonNull(definition, "definition");
+        Objects.requireNonNull(dataStore, "dataStore");
+        Objects.requireNonNull(schedule, "schedule");
+        Objects.requireNonNull(scheduleInput, "scheduleInput");
+        functionCode = Map.copyOf(functionCode);
+        scheduleInput = Collections.unmodifiableMap(new LinkedHashMap<>(scheduleInput));
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The stack's name in CloudFormation: {@code Flywheel-<stage>}. */
+    public String stackName() {
+        return "Flywheel-" + stage;
+    }
+
+    public static final class Builder {
+        private String stage = "dev";
+        private Environment env;
+        private final Map<String, Code> functionCode = new LinkedHashMap<>();
+        private String codeVersion = "";
+        private String definition;
+        private DataStoreProps dataStore = DataStoreProps.builder().build();
+        private Schedule schedule = Schedule.rate(Duration.days(7));
+        private boolean scheduleEnabled = true;
+        private Map<String, Object> scheduleInput = Map.of("trigger", "schedule");
+        private boolean driftRetrainingEnabled = true;
+
+        private Builder() {
+        }
+
+        public Builder stage(String name) {
+            this.stage = name;
+            return this;
+        }
+
+        public Builder env(Environment environment) {
+            this.env = environment;
+            return this;
+        }
+
+        public Builder functionCode(Map<String, ? extends Code> codeByFunction) {
+            this.functionCode.putAll(codeByFunction);
+            return this;
+        }
+
+        public Builder codeVersion(String version) {
+            this.codeVersion = version == null ? "" : version.trim();
+            return this;
+        }
+
+        public Builder definition(String aslJson) {
+            this.definition = aslJson;
+            return this;
+        }
+
+        public Builder dataStore(DataStoreProps props) {
+            this.dataStore = props;
+            return this;
+        }
+
+        public Builder schedule(Schedule retrainingSchedule) {
+            this.schedule = retrainingSchedule;
+            return this;
+        }
+
+        public Builder scheduleEnabled(boolean enabled) {
+            this.scheduleEnabled = enabled;
+            return this;
+        }
+
+        public Builder scheduleInput(Map<String, ?> input) {
+            this.scheduleInput = new LinkedHashMap<>(input);
+            return this;
+        }
+
+        public Builder driftRetrainingEnabled(boolean enabled) {
+            this.driftRetrainingEnabled = enabled;
+            return this;
+        }
+
+        public FlywheelStackProps build() {
+            return new FlywheelStackProps(stage, env, functionCode, codeVersion, definition, dataStore, schedule,
+                    scheduleEnabled, scheduleInput, driftRetrainingEnabled);
+        }
+    }
+}

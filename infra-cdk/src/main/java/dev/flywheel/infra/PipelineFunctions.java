@@ -1,0 +1,170 @@
+package dev.flywheel.infra;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.github.cdklabs.cdknag.NagPackSuppression;
+import io.github.cdklabs.cdknag.NagSuppressions;
+import io.github.cdklabs.cdknag.RegexAppliesTo;
+import software.amazon.awscdk.Annotations;
+import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.amazon.awscdk.services.lambda.Alias;
+import software.amazon.awscdk.services.lambda.Architecture;
+import software.amazon.awscdk.services.lambda.Function;
+import software.amazon.awscdk.services.lambda.IAlias;
+import software.amazon.awscdk.services.lambda.IFunction;
+import software.amazon.awscdk.services.lambda.Runtime;
+import software.amazon.awscdk.services.lambda.SnapStartConf;
+import software.amazon.awscdk.services.lambda.Tracing;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.constructs.Construct;
+
+/**
+ * The Lambda functions of the training pipeline, one per step: java21 on x86_64, SnapStart on published versions,
+ * X-Ray tracing, a log group with a retention each, and a role of their own that may write their logs and read
+ * and write the artifact bucket and the metadata table, nothing more. Callers (the state machine) invoke the
+ * {@value #ALIAS_NAME} alias, because SnapStart only applies to published versions.
+ */
+public final class PipelineFunctions extends Construct {
+
+    /** The pipeline's functions in the order the pipeline runs them; each is a module under {@code functions/}. */
+    public static final List<String> NAMES = List.of("ingest", "preprocess", "train", "evaluate", "register");
+
+    /** The alias that always points at the version published by the latest deployment. */
+    public static final String ALIAS_NAME = "live";
+
+    /** The variables the functions' {@code FlywheelConfig} reads (shared module); keep the names in step. */
+    static final String MODE = "FLYWHEEL_MODE";
+    static final String BUCKET = "FLYWHEEL_BUCKET";
+    static final String TABLE = "FLYWHEEL_TABLE";
+    static final String LOG_LEVEL = "FLYWHEEL_LOG_LEVEL";
+    static final String CODE_VERSION = "FLYWHEEL_CODE_VERSION";
+
+    /**
+     * C1 only: the functions spend their time in native XGBoost or I/O, so fast JIT warm-up beats C2's peak
+     * speed for a short-lived Lambda.
+     */
+    static final String JAVA_TOOL_OPTIONS = "-XX:+TieredCompilation -XX:TieredStopAtLevel=1";
+
+    private final Map<String, Function> functions = new LinkedHashMap<>();
+    private final Map<String, Alias> aliases = new LinkedHashMap<>();
+
+    public PipelineFunctions(Construct scope, String id, PipelineFunctionsProps props) {
+        super(scope, id);
+        List<Role> roles = new ArrayList<>();
+        for (String name : NAMES) {
+            String title = titleCase(name);
+            FunctionSettings size = props.settingsOf(name);
+
+            LogGroup logGroup = LogGroup.Builder.create(this, title + "Logs")
+                    .retention(props.logRetention())
+                    .build();
+            // An own role instead of Lambda's default: the managed AWSLambdaBasicExecutionRole may write to
+            // every log group of the account, this one only to the function's.
+            Role role = Role.Builder.create(this, title + "Role")
+                    .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
+                    .description("Flywheel " + name + " function: its logs, X-Ray, the artifact bucket and the "
+                            + "metadata table")
+                    .build();
+            logGroup.grantWrite(role);
+            roles.add(role);
+
+            Function function = Function.Builder.create(this, title + "Function")
+                    .description("Flywheel training pipeline: " + name)
+                    .runtime(Runtime.JAVA_21)
+                    .architecture(Architecture.X86_64)
+                    .handler(handlerOf(name))
+                    .code(props.codeOf(name))
+                    .memorySize(size.memoryMb())
+                    .timeout(size.timeout())
+                    .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS)
+                    .tracing(Tracing.ACTIVE)
+                    .logGroup(logGroup)
+                    .role(role)
+                    .environment(environment(props))
+                    .build();
+            props.bucket().grantReadWrite(function);
+            props.table().grantReadWriteData(function);
+
+            Alias alias = Alias.Builder.create(this, title + "LiveAlias")
+                    .aliasName(ALIAS_NAME)
+                    .version(function.getCurrentVersion())
+                    .description("The version published by the latest deployment (SnapStart)")
+                    .build();
+            Annotations.of(function).acknowledgeWarning("@aws-cdk/aws-lambda:snapStartRequirePublish",
+                    "every deployment publishes a version (currentVersion) and moves the live alias to it");
+            functions.put(name, function);
+            aliases.put(name, alias);
+        }
+        suppressNagFindings(props, roles);
+    }
+
+    /** The handler of pipeline function {@code name}: {@code dev.flywheel.functions.<name>.<Name>Handler}. */
+    public static String handlerOf(String name) {
+        return "dev.flywheel.functions." + name + "." + titleCase(name) + "Handler::handleRequest";
+    }
+
+    static String titleCase(String name) {
+        return Character.toUpperCase(name.charAt(0)) + name.substring(1);
+    }
+
+    /** The functions by name, in pipeline order. */
+    public Map<String, IFunction> functions() {
+        return Collections.unmodifiableMap(functions);
+    }
+
+    /** The {@value #ALIAS_NAME} alias of each function by name, in pipeline order: what callers invoke. */
+    public Map<String, IAlias> aliases() {
+        return Collections.unmodifiableMap(aliases);
+    }
+
+    private static Map<String, String> environment(PipelineFunctionsProps props) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put(MODE, "aws");
+        env.put(BUCKET, props.bucket().getBucketName());
+        env.put(TABLE, props.table().getTableName());
+        env.put(LOG_LEVEL, props.logLevel());
+        if (!props.codeVersion().isEmpty()) {
+            env.put(CODE_VERSION, props.codeVersion());
+        }
+        env.put("JAVA_TOOL_OPTIONS", JAVA_TOOL_OPTIONS);
+        env.put("DJL_OFFLINE", "true");
+        env.put("DJL_CACHE_DIR", "/tmp/djl");
+        return env;
+    }
+
+    private void suppressNagFindings(PipelineFunctionsProps props, List<Role> roles) {
+        for (Function function : functions.values()) {
+            NagSuppressions.addResourceSuppressions(function, List.of(NagPackSuppression.builder()
+                    .id("AwsSolutions-L1")
+                    .reason("Flywheel targets java21 on purpose: its jars are built and tested for it, and it runs "
+                            + "on Amazon Linux 2023 (glibc 2.34) as the native ML libraries need; newer Java "
+                            + "runtimes are adopted once the jars are tested on them.")
+                    .build()));
+        }
+        String bucketId = props.bucket().getNode().getId().replaceAll("[^A-Za-z0-9]", "");
+        NagPackSuppression wildcards = NagPackSuppression.builder()
+                .id("AwsSolutions-IAM5")
+                .reason("Wildcards that CDK grants generate and that cannot be narrowed: X-Ray's PutTraceSegments "
+                        + "and PutTelemetryRecords accept no resource (Resource::*); the functions read and write "
+                        + "objects anywhere in the artifact bucket (bucket ARN/*) with the s3:GetObject*, "
+                        + "s3:GetBucket*, s3:List*, s3:DeleteObject* and s3:Abort* action families of "
+                        + "grantReadWrite.")
+                .appliesTo(List.of(
+                        "Resource::*",
+                        regex("^Action::s3:(GetObject|GetBucket|List|DeleteObject|Abort)\\*$"),
+                        regex("^Resource::<[A-Za-z0-9]*" + bucketId + "[A-Za-z0-9]*\\.Arn>/\\*$")))
+                .build();
+        for (Role role : roles) {
+            NagSuppressions.addResourceSuppressions(role, List.of(wildcards), true);
+        }
+    }
+
+    private static RegexAppliesTo regex(String pattern) {
+        return RegexAppliesTo.builder().regex("/" + pattern + "/").build();
+    }
+}

@@ -1,0 +1,146 @@
+package dev.flywheel.infra;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.github.cdklabs.cdknag.NagPackSuppression;
+import io.github.cdklabs.cdknag.NagSuppressions;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.services.events.EventPattern;
+import software.amazon.awscdk.services.events.IRule;
+import software.amazon.awscdk.services.events.Rule;
+import software.amazon.awscdk.services.events.RuleTargetInput;
+import software.amazon.awscdk.services.events.targets.SfnStateMachine;
+import software.amazon.awscdk.services.lambda.IAlias;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.stepfunctions.DefinitionBody;
+import software.amazon.awscdk.services.stepfunctions.IStateMachine;
+import software.amazon.awscdk.services.stepfunctions.LogLevel;
+import software.amazon.awscdk.services.stepfunctions.LogOptions;
+import software.amazon.awscdk.services.stepfunctions.StateMachine;
+import software.amazon.awscdk.services.stepfunctions.StateMachineType;
+import software.constructs.Construct;
+
+/**
+ * The training pipeline on AWS: a STANDARD Step Functions state machine built from the shared ASL definition
+ * (the same file the local runtime interprets), with every {@code ${<Name>FunctionArn}} placeholder bound to a
+ * function's alias, execution logs (ALL, with data) and X-Ray tracing; and the two EventBridge rules that start
+ * it: one on a schedule and one on drift events from Flywheel's monitoring.
+ */
+public final class TrainingPipeline extends Construct {
+
+    /** The {@code source} of the events Flywheel's drift monitoring puts on the bus. */
+    public static final String DRIFT_SOURCE = "flywheel.monitoring";
+    /** The {@code detail-type} of the event that says a model's inputs drifted. */
+    public static final String DRIFT_DETAIL_TYPE = "DriftDetected";
+
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z0-9_]+)}");
+
+    private final StateMachine stateMachine;
+    private final Rule scheduleRule;
+    private final Rule driftRule;
+
+    public TrainingPipeline(Construct scope, String id, TrainingPipelineProps props) {
+        super(scope, id);
+        Map<String, String> substitutions = substitutions(props.functions());
+        requireEveryPlaceholderBound(props.definition(), substitutions);
+
+        LogGroup logGroup = LogGroup.Builder.create(this, "ExecutionLogs")
+                .logGroupName(props.logGroupName())
+                .retention(props.logRetention())
+                // deleted with the stack: a retained log group with a fixed name would make a redeploy fail
+                .removalPolicy(props.logGroupName() == null ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY)
+                .build();
+        stateMachine = StateMachine.Builder.create(this, "StateMachine")
+                .stateMachineName(props.stateMachineName())
+                .stateMachineType(StateMachineType.STANDARD)
+                .comment("Flywheel training pipeline: ingest, preprocess, train, evaluate, register")
+                .definitionBody(DefinitionBody.fromString(props.definition()))
+                .definitionSubstitutions(substitutions)
+                .logs(LogOptions.builder()
+                        .destination(logGroup)
+                        .level(LogLevel.ALL)
+                        .includeExecutionData(true)
+                        .build())
+                .tracingEnabled(true)
+                .build();
+        for (IAlias alias : props.functions().values()) {
+            alias.grantInvoke(stateMachine);
+        }
+
+        scheduleRule = Rule.Builder.create(this, "ScheduledRetraining")
+                .description("Retrains Flywheel's model on a schedule")
+                .schedule(props.schedule())
+                .enabled(props.scheduleEnabled())
+                .targets(List.of(SfnStateMachine.Builder.create(stateMachine)
+                        .input(RuleTargetInput.fromObject(props.scheduleInput()))
+                        .build()))
+                .build();
+
+        driftRule = Rule.Builder.create(this, "DriftRetraining")
+                .description("Retrains Flywheel's model when monitoring detects drift")
+                .eventBus(props.eventBus())
+                .eventPattern(EventPattern.builder()
+                        .source(List.of(DRIFT_SOURCE))
+                        .detailType(List.of(DRIFT_DETAIL_TYPE))
+                        .build())
+                .enabled(props.driftRetrainingEnabled())
+                .targets(List.of(SfnStateMachine.Builder.create(stateMachine)
+                        .input(RuleTargetInput.fromEventPath("$.detail"))
+                        .build()))
+                .build();
+
+        // On the role and its default policy only, not the whole construct: the rules' EventBridge role is
+        // scoped to states:StartExecution on this state machine and needs no suppression.
+        NagSuppressions.addResourceSuppressions(stateMachine.getRole(), List.of(NagPackSuppression.builder()
+                .id("AwsSolutions-IAM5")
+                .reason("Step Functions' log delivery actions (logs:CreateLogDelivery, PutResourcePolicy and the "
+                        + "like) and X-Ray's PutTraceSegments accept no resource ARN, so CDK grants them on "
+                        + "Resource::*; function invocations are limited to the aliases.")
+                .appliesTo(List.of("Resource::*"))
+                .build()), true);
+    }
+
+    /** The definition substitutions: {@code <Name>FunctionArn} to the ARN of that function's alias. */
+    public static Map<String, String> substitutions(Map<String, IAlias> aliases) {
+        Map<String, String> substitutions = new LinkedHashMap<>();
+        aliases.forEach((name, alias) ->
+                substitutions.put(PipelineFunctions.titleCase(name) + "FunctionArn", alias.getFunctionArn()));
+        return substitutions;
+    }
+
+    /**
+     * Fails at synth time, naming them, when the definition has placeholders nobody binds; Step Functions would
+     * otherwise reject the definition halfway through a deployment.
+     */
+    static void requireEveryPlaceholderBound(String definition, Map<String, String> substitutions) {
+        Set<String> unbound = new TreeSet<>();
+        Matcher matcher = PLACEHOLDER.matcher(definition);
+        while (matcher.find()) {
+            if (!substitutions.containsKey(matcher.group(1))) {
+                unbound.add(matcher.group(1));
+            }
+        }
+        if (!unbound.isEmpty()) {
+            throw new IllegalArgumentException("the state machine definition has placeholders with no value: "
+                    + unbound + "; bound are " + substitutions.keySet());
+        }
+    }
+
+    public IStateMachine stateMachine() {
+        return stateMachine;
+    }
+
+    public IRule scheduleRule() {
+        return scheduleRule;
+    }
+
+    public IRule driftRule() {
+        return driftRule;
+    }
+}

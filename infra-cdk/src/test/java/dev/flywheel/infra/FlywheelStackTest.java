@@ -1,0 +1,138 @@
+package dev.flywheel.infra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.assertions.Annotations;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+import software.amazon.awscdk.cxapi.SynthesisMessage;
+
+/**
+ * The whole stack as {@link FlywheelApp} builds it for {@code cdk deploy} (stand-in jars, the fixture definition,
+ * default triggers), with the cdk-nag AwsSolutions checks the app applies.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class FlywheelStackTest {
+
+    private static final String SCHEDULE_INPUT =
+            "{\"model\":\"credit-risk\",\"ingest\":{\"dataset\":\"credit-g\",\"target\":\"class\"}}";
+
+    private App app;
+    private FlywheelStack stack;
+    private Template template;
+
+    @BeforeAll
+    void synthesize(@TempDir Path functionsDir) throws IOException {
+        for (String name : PipelineFunctions.NAMES) {
+            Path jar = functionsDir.resolve(name).resolve("target").resolve("flywheel-" + name + "-function.jar");
+            Files.createDirectories(jar.getParent());
+            Files.writeString(jar, "stand-in for the shaded jar of " + name);
+        }
+        app = new App();
+        stack = FlywheelApp.create(app, AppSettings.from(key -> switch (key) {
+            case "stage" -> "test";
+            case "functionsDir" -> functionsDir.toString();
+            case "definitionFile" -> TestFixtures.FIXTURE_DEFINITION.toString();
+            case "scheduleInput" -> SCHEDULE_INPUT;
+            default -> null;
+        }, Map.of()));
+        template = Template.fromStack(stack);
+    }
+
+    @Test
+    void cdkNag_findsNoUnsuppressedAwsSolutionsErrorsOrWarnings() {
+        List<SynthesisMessage> errors = Annotations.fromStack(stack)
+                .findError("*", Match.stringLikeRegexp("AwsSolutions-.*"));
+        List<SynthesisMessage> warnings = Annotations.fromStack(stack)
+                .findWarning("*", Match.stringLikeRegexp("AwsSolutions-.*"));
+
+        assertThat(errors).extracting(m -> m.getId() + ": " + m.getEntry().getData()).isEmpty();
+        assertThat(warnings).extracting(m -> m.getId() + ": " + m.getEntry().getData()).isEmpty();
+    }
+
+    @Test
+    void cdkNag_ranAndSuppressedOnlyTheJustifiedFindings() throws IOException {
+        Path report = Path.of(app.getOutdir(), "AwsSolutions-" + stack.getStackName() + "-NagReport.csv");
+        List<String> lines = Files.readAllLines(report);
+        assertThat(lines).as("the rules cdk-nag evaluated").anyMatch(line -> line.contains("Compliant"));
+
+        Set<String> suppressedRules = lines.stream()
+                .filter(line -> line.contains("\"Suppressed\""))
+                .map(line -> line.substring(1, line.indexOf('"', 1)))
+                .collect(Collectors.toCollection(TreeSet::new));
+        assertThat(suppressedRules).containsExactly("AwsSolutions-IAM5", "AwsSolutions-L1");
+        assertThat(lines).noneMatch(line -> line.contains("\"Non-Compliant\""));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void cdkNag_everySuppressionGivesAReason() {
+        List<Map<String, Object>> suppressions = new ArrayList<>();
+        template.toJSON().entrySet().stream()
+                .filter(e -> e.getKey().equals("Resources"))
+                .flatMap(e -> ((Map<String, Map<String, Object>>) e.getValue()).values().stream())
+                .map(resource -> (Map<String, Object>) resource.get("Metadata"))
+                .filter(metadata -> metadata != null && metadata.containsKey("cdk_nag"))
+                .forEach(metadata -> suppressions.addAll((List<Map<String, Object>>)
+                        ((Map<String, Object>) metadata.get("cdk_nag")).get("rules_to_suppress")));
+
+        assertThat(suppressions).isNotEmpty().allSatisfy(suppression -> {
+            assertThat((String) suppression.get("reason")).hasSizeGreaterThan(60);
+            if ("AwsSolutions-IAM5".equals(suppression.get("id"))) {
+                assertThat(suppression).as("IAM5 suppressions name the wildcards they accept")
+                        .containsKey("applies_to");
+            }
+        });
+    }
+
+    @Test
+    void stack_composesTheDataStoreFunctionsAndPipeline() {
+        assertThat(stack.getStackName()).isEqualTo("Flywheel-test");
+        template.resourceCountIs("AWS::S3::Bucket", 2);
+        template.resourceCountIs("AWS::DynamoDB::Table", 1);
+        template.resourceCountIs("AWS::Lambda::Function", 5);
+        template.resourceCountIs("AWS::Lambda::Alias", 5);
+        template.resourceCountIs("AWS::StepFunctions::StateMachine", 1);
+        template.resourceCountIs("AWS::Events::Rule", 2);
+        template.hasResourceProperties("AWS::DynamoDB::Table", Map.of("DeletionProtectionEnabled", true));
+        template.hasResourceProperties("AWS::StepFunctions::StateMachine", Map.of(
+                "StateMachineName", "flywheel-test-training"));
+        template.hasResource("AWS::Logs::LogGroup", Map.of(
+                "Properties", Match.objectLike(Map.of(
+                        "LogGroupName", "/aws/vendedlogs/states/flywheel-test-training")),
+                "DeletionPolicy", "Delete"));
+        template.hasResourceProperties("AWS::Lambda::Function", Map.of(
+                "Tags", Match.arrayWith(List.of(Map.of("Key", "flywheel:stage", "Value", "test")))));
+        template.hasOutput("ArtifactBucketName", Match.anyValue());
+        template.hasOutput("MetadataTableName", Match.anyValue());
+        template.hasOutput("TrainingStateMachineArn", Map.of(
+                "Value", stack.resolve(stack.trainingPipeline().stateMachine().getStateMachineArn())));
+    }
+
+    @Test
+    void stack_retrainsWeeklyWithTheGivenInputAndOnDriftByDefault() {
+        template.hasResourceProperties("AWS::Events::Rule", Map.of(
+                "ScheduleExpression", "rate(7 days)",
+                "State", "ENABLED",
+                "Targets", List.of(Match.objectLike(Map.of("Input", SCHEDULE_INPUT)))));
+        template.hasResourceProperties("AWS::Events::Rule", Map.of(
+                "EventPattern", Map.of("source", List.of("flywheel.monitoring"), "detail-type",
+                        List.of("DriftDetected")),
+                "State", "ENABLED"));
+    }
+}

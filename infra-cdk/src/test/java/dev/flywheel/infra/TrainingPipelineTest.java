@@ -1,0 +1,151 @@
+package dev.flywheel.infra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+import software.amazon.awscdk.services.events.CronOptions;
+import software.amazon.awscdk.services.events.Schedule;
+
+/**
+ * The pipeline with non-default triggers (a disabled cron schedule, a custom input); {@link FlywheelStackTest}
+ * checks the defaults.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TrainingPipelineTest {
+
+    private Stack stack;
+    private PipelineFunctions functions;
+    private TrainingPipeline pipeline;
+    private Template template;
+
+    @BeforeAll
+    void synthesize() {
+        stack = new Stack(new App(), "TrainingPipelineTest");
+        DataStore dataStore = new DataStore(stack, "DataStore", DataStoreProps.builder().build());
+        functions = new PipelineFunctions(stack, "Functions", PipelineFunctionsProps.builder()
+                .bucket(dataStore.artifactBucket())
+                .table(dataStore.metadataTable())
+                .code(TestFixtures.fakeFunctionCode())
+                .build());
+        Map<String, Object> input = new LinkedHashMap<>();
+        input.put("trigger", "schedule");
+        input.put("dataset", "credit-g");
+        pipeline = new TrainingPipeline(stack, "TrainingPipeline", TrainingPipelineProps.builder()
+                .definition(TestFixtures.fixtureDefinition())
+                .functions(functions.aliases())
+                .schedule(Schedule.cron(CronOptions.builder().weekDay("SUN").hour("3").minute("0").build()))
+                .scheduleEnabled(false)
+                .scheduleInput(input)
+                .build());
+        template = Template.fromStack(stack);
+    }
+
+    @Test
+    void stateMachine_isStandardAndLogsAllEventsWithTracing() {
+        template.resourceCountIs("AWS::StepFunctions::StateMachine", 1);
+        template.hasResourceProperties("AWS::StepFunctions::StateMachine", Map.of(
+                "StateMachineType", "STANDARD",
+                "TracingConfiguration", Map.of("Enabled", true),
+                "LoggingConfiguration", Map.of(
+                        "Level", "ALL",
+                        "IncludeExecutionData", true,
+                        "Destinations", List.of(Map.of("CloudWatchLogsLogGroup", Map.of(
+                                "LogGroupArn", Map.of("Fn::GetAtt", List.of(
+                                        Match.stringLikeRegexp("TrainingPipelineExecutionLogs.*"), "Arn"))))))));
+    }
+
+    @Test
+    void stateMachine_bindsEveryFunctionPlaceholderToTheFunctionsLiveAlias() {
+        Map<String, Object> substitutions = new LinkedHashMap<>();
+        functions.aliases().forEach((name, alias) -> {
+            Object aliasArn = stack.resolve(alias.getFunctionArn());
+            assertThat(aliasArn.toString()).as("the alias ARN, not the function's").contains("LiveAlias");
+            substitutions.put(PipelineFunctions.titleCase(name) + "FunctionArn", aliasArn);
+        });
+        assertThat(substitutions).containsOnlyKeys("IngestFunctionArn", "PreprocessFunctionArn",
+                "TrainFunctionArn", "EvaluateFunctionArn", "RegisterFunctionArn");
+
+        template.hasResourceProperties("AWS::StepFunctions::StateMachine", Map.of(
+                "DefinitionString", TestFixtures.fixtureDefinition(),
+                "DefinitionSubstitutions", substitutions));
+    }
+
+    @Test
+    void stateMachine_mayInvokeTheAliasesAndNothingElseInLambda() {
+        List<Object> aliasArns = functions.aliases().values().stream()
+                .map(alias -> stack.resolve(alias.getFunctionArn())).toList();
+        Map<String, Map<String, Object>> policies = template.findResources("AWS::IAM::Policy", Map.of(
+                "Properties", Map.of("Roles", List.of(Map.of("Ref", Match.stringLikeRegexp(
+                        "TrainingPipelineStateMachineRole.*"))))));
+        assertThat(policies).hasSize(1);
+        String document = policies.values().iterator().next().toString();
+        for (Object aliasArn : aliasArns) {
+            template.hasResourceProperties("AWS::IAM::Policy", Map.of(
+                    "PolicyDocument", Map.of("Statement", Match.arrayWith(List.of(Map.of(
+                            "Action", "lambda:InvokeFunction",
+                            "Effect", "Allow",
+                            "Resource", aliasArn))))));
+        }
+        assertThat(document.split("lambda:", -1)).hasSize(6); // five InvokeFunction statements, no other action
+        assertThat(document).doesNotContain("lambda:*", "states:");
+    }
+
+    @Test
+    void scheduleRule_startsTheStateMachineWithTheConfiguredInputButCanBeDisabled() {
+        template.hasResourceProperties("AWS::Events::Rule", Map.of(
+                "ScheduleExpression", "cron(0 3 ? * SUN *)",
+                "State", "DISABLED",
+                "Targets", List.of(Match.objectLike(Map.of(
+                        "Arn", stack.resolve(pipeline.stateMachine().getStateMachineArn()),
+                        "Input", "{\"trigger\":\"schedule\",\"dataset\":\"credit-g\"}",
+                        "RoleArn", Match.anyValue())))));
+    }
+
+    @Test
+    void driftRule_startsTheStateMachineWithTheEventDetailOnDriftDetected() {
+        template.resourceCountIs("AWS::Events::Rule", 2);
+        template.hasResourceProperties("AWS::Events::Rule", Map.of(
+                "EventPattern", Map.of(
+                        "source", List.of("flywheel.monitoring"),
+                        "detail-type", List.of("DriftDetected")),
+                "State", "ENABLED",
+                "EventBusName", Match.absent(),
+                "Targets", List.of(Match.objectLike(Map.of(
+                        "Arn", stack.resolve(pipeline.stateMachine().getStateMachineArn()),
+                        "InputPath", "$.detail")))));
+    }
+
+    @Test
+    void rules_mayOnlyStartThisStateMachine() {
+        template.hasResourceProperties("AWS::IAM::Policy", Map.of(
+                "Roles", List.of(Map.of("Ref", Match.stringLikeRegexp("TrainingPipelineStateMachineEventsRole.*"))),
+                "PolicyDocument", Map.of("Statement", List.of(Map.of(
+                        "Action", "states:StartExecution",
+                        "Effect", "Allow",
+                        "Resource", stack.resolve(pipeline.stateMachine().getStateMachineArn()))))));
+    }
+
+    @Test
+    void definition_withAPlaceholderNobodyBindsFailsBeforeDeployment() {
+        Map<String, String> bound = Map.of("IngestFunctionArn", "arn:ingest");
+
+        assertThatCode(() -> TrainingPipeline.requireEveryPlaceholderBound(
+                "{\"FunctionName\": \"${IngestFunctionArn}\"}", bound)).doesNotThrowAnyException();
+        assertThatThrownBy(() -> TrainingPipeline.requireEveryPlaceholderBound(
+                "{\"A\": \"${IngestFunctionArn}\", \"B\": \"${DriftFunctionArn}\"}", bound))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("[DriftFunctionArn]");
+    }
+}

@@ -1,0 +1,42 @@
+package dev.flywheel.ml;
+
+import dev.flywheel.json.Json;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+
+/** How the ML handlers read their event and write their result: Jackson, camelCase, unknown fields ignored. */
+public final class RequestJson {
+    private RequestJson() {
+    }
+
+    /** @throws InvalidInputException when the event is not valid JSON for {@code type} */
+    public static <T> T read(InputStream input, Class<T> type) {
+        try {
+            T value = Json.mapper().readValue(input, type);
+            if (value == null) {
+                throw new InvalidInputException("the event is empty: send a JSON object");
+            }
+            return value;
+        } catch (InvalidInputException e) {
+            throw e;
+        } catch (IOException | IllegalArgumentException e) {
+            Throwable cause = e.getCause() instanceof InvalidInputException iie ? iie : e;
+            if (cause instanceof InvalidInputException iie) {
+                throw iie;
+            }
+            throw new InvalidInputException("the event is not a valid " + type.getSimpleName() + ": "
+                    + e.getMessage().lines().findFirst().orElse(""), e);
+        }
+    }
+
+    public static void write(OutputStream output, Object value) {
+        try {
+            Json.mapper().writeValue(output, value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

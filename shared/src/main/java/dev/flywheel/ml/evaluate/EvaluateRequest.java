@@ -1,0 +1,10 @@
+package dev.flywheel.ml.evaluate;
+
+import dev.flywheel.ml.features.FeatureSet;
+import dev.flywheel.ml.train.TrainResult;
+
+import java.util.List;
+
+/** @param gate optional; per-task defaults (binary: auc at least 0.6, compared on auc) */
+public record EvaluateRequest(String model, FeatureSet features, List<TrainResult> candidates, GateConfig gate) {
+}

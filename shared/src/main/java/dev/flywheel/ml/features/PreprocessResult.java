@@ -1,0 +1,4 @@
+package dev.flywheel.ml.features;
+
+public record PreprocessResult(FeatureSet features) {
+}

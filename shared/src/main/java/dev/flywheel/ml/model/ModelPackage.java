@@ -1,0 +1,122 @@
+package dev.flywheel.ml.model;
+
+import ai.djl.MalformedModelException;
+import ai.djl.repository.zoo.Criteria;
+import ai.djl.repository.zoo.ModelNotFoundException;
+import ai.djl.repository.zoo.ZooModel;
+import dev.flywheel.json.Json;
+import dev.flywheel.ml.ArtifactIo;
+import dev.flywheel.ml.InvalidInputException;
+import dev.flywheel.ml.features.FittedPipeline;
+import dev.flywheel.store.ArtifactStore;
+import dev.flywheel.store.Hashing;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+
+/**
+ * Loads a model package (see {@link PackageFiles}) through DJL: checks the package's sha256 (when given) and
+ * every file against the manifest, then builds a DJL model on the XGBoost engine with a {@link FeatureTranslator}.
+ * Used by evaluation and inference alike.
+ */
+public final class ModelPackage {
+    private static final Object INIT = new Object();
+
+    private ModelPackage() {
+    }
+
+    public static DjlModelPredictor load(ArtifactStore store, String uri) {
+        return load(store, uri, null);
+    }
+
+    /** @param expectedSha256 the package's sha256 as registered, or null to skip that check */
+    public static DjlModelPredictor load(ArtifactStore store, String uri, String expectedSha256) {
+        configureDjl();
+        byte[] zip = ArtifactIo.bytes(store, store.keyOf(uri));
+        String sha = Hashing.sha256(zip);
+        if (expectedSha256 != null && !expectedSha256.equals(sha)) {
+            throw new InvalidInputException("model package " + uri + " has sha256 " + sha + ", not the registered "
+                    + expectedSha256 + ": it was changed after registration");
+        }
+        Map<String, byte[]> files = unzip(zip);
+        byte[] manifestBytes = files.get(PackageFiles.MANIFEST);
+        if (manifestBytes == null) {
+            throw new InvalidInputException("model package " + uri + " has no " + PackageFiles.MANIFEST);
+        }
+        PackageFiles.Manifest manifest = Json.read(new String(manifestBytes, StandardCharsets.UTF_8),
+                PackageFiles.Manifest.class);
+        manifest.files().forEach((name, expected) -> {
+            byte[] bytes = files.get(name);
+            if (bytes == null || !Hashing.sha256(bytes).equals(expected)) {
+                throw new InvalidInputException("model package " + uri + ": file " + name
+                        + (bytes == null ? " is missing" : " does not match its sha256 in the manifest"));
+            }
+        });
+        FittedPipeline pipeline = Json.read(text(files, PackageFiles.PIPELINE), FittedPipeline.class);
+        ModelMetadata metadata = Json.read(text(files, PackageFiles.METADATA), ModelMetadata.class);
+        Path dir = null;
+        try {
+            dir = Files.createTempDirectory("flywheel-model-");
+            Files.write(dir.resolve(PackageFiles.MODEL), files.get(PackageFiles.MODEL));
+            Criteria<FeatureRows, Predictions> criteria = Criteria.builder()
+                    .setTypes(FeatureRows.class, Predictions.class)
+                    .optModelPath(dir)
+                    .optModelName("model")
+                    .optEngine("XGBoost")
+                    .optTranslator(new FeatureTranslator(pipeline))
+                    .build();
+            ZooModel<FeatureRows, Predictions> model = criteria.loadModel();
+            return new DjlModelPredictor(model, metadata, pipeline, sha, dir);
+        } catch (IOException | ModelNotFoundException | MalformedModelException e) {
+            throw new IllegalStateException("cannot load model package " + uri + " through DJL: " + e.getMessage(), e);
+        }
+    }
+
+    /** DJL must never download anything, and needs a writable cache folder (on Lambda only /tmp is). */
+    static void configureDjl() {
+        synchronized (INIT) {
+            if (System.getProperty("ai.djl.offline") == null) {
+                System.setProperty("ai.djl.offline", "true");
+            }
+            if (System.getProperty("DJL_CACHE_DIR") == null && System.getenv("DJL_CACHE_DIR") == null) {
+                System.setProperty("DJL_CACHE_DIR",
+                        Path.of(System.getProperty("java.io.tmpdir"), "djl-cache").toString());
+            }
+            if (System.getProperty("ENGINE_CACHE_DIR") == null && System.getenv("ENGINE_CACHE_DIR") == null) {
+                System.setProperty("ENGINE_CACHE_DIR",
+                        Path.of(System.getProperty("java.io.tmpdir"), "djl-cache").toString());
+            }
+        }
+    }
+
+    private static Map<String, byte[]> unzip(byte[] zip) {
+        Map<String, byte[]> files = new HashMap<>();
+        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) {
+            ZipEntry entry;
+            while ((entry = in.getNextEntry()) != null) {
+                if (!entry.isDirectory()) {
+                    files.put(entry.getName(), in.readAllBytes());
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("the model package is not a valid zip", e);
+        }
+        return files;
+    }
+
+    private static String text(Map<String, byte[]> files, String name) {
+        byte[] bytes = files.get(name);
+        if (bytes == null) {
+            throw new InvalidInputException("model package has no " + name);
+        }
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+}

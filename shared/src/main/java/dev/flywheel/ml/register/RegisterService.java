@@ -1,0 +1,113 @@
+package dev.flywheel.ml.register;
+
+import dev.flywheel.domain.ModelAlias;
+import dev.flywheel.domain.ModelVersion;
+import dev.flywheel.domain.Run;
+import dev.flywheel.logging.LogContext;
+import dev.flywheel.ml.InvalidInputException;
+import dev.flywheel.ml.evaluate.EvaluateResult;
+import dev.flywheel.ml.train.TrainResult;
+import dev.flywheel.registry.ModelRegistry;
+import dev.flywheel.registry.RunRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Registers an evaluated candidate as a model version with its full lineage (and points "challenger" at it),
+ * promotes a version to "champion" by compare-and-set, and rolls "champion" back to its previous version.
+ */
+public final class RegisterService {
+    private static final Logger LOG = LoggerFactory.getLogger(RegisterService.class);
+
+    private final ModelRegistry models;
+    private final RunRegistry runs;
+    private final Clock clock;
+
+    public RegisterService(ModelRegistry models, RunRegistry runs, Clock clock) {
+        this.models = models;
+        this.runs = runs;
+        this.clock = clock;
+    }
+
+    public RegisterResult handle(RegisterRequest request) {
+        if (request.model() == null || request.model().isBlank()) {
+            throw new InvalidInputException("model is required");
+        }
+        String action = request.action() == null ? "register" : request.action().toLowerCase(Locale.ROOT);
+        try (LogContext ignored = LogContext.with(LogContext.MODEL, request.model())) {
+            return switch (action) {
+                case "register" -> register(request);
+                case "promote" -> promote(request);
+                case "rollback" -> rollback(request);
+                case "requestapproval" -> requestApproval(request);
+                default -> throw new InvalidInputException("action must be 'register', 'promote', 'rollback' or "
+                        + "'requestApproval', got '"
+                        + request.action() + "'");
+            };
+        }
+    }
+
+    private RegisterResult register(RegisterRequest request) {
+        EvaluateResult evaluation = request.evaluation();
+        if (evaluation == null || evaluation.selected() == null) {
+            throw new InvalidInputException("action 'register' needs 'evaluation': the output of the evaluate step");
+        }
+        if (evaluation.gate() != null && !evaluation.gate().passed()) {
+            throw new InvalidInputException("the evaluation did not pass its gate (" + evaluation.gate().reasons()
+                    + "): only a candidate that passed can be registered");
+        }
+        TrainResult selected = evaluation.selected();
+        Run run = runs.get(selected.runId());
+        if (run.lineage() == null) {
+            throw new InvalidInputException("run " + run.id() + " has no lineage");
+        }
+        ModelVersion draft = new ModelVersion(request.model(), 0, selected.packageUri(), selected.packageSha256(),
+                evaluation.metrics(), run.lineage(), run.id(), selected.params(), run.codeVersion(), clock.instant());
+        ModelVersion registered = models.register(draft);
+        models.moveAlias(request.model(), ModelAlias.CHALLENGER, registered.version(),
+                request.reason() == null ? "registered from run " + run.id() : request.reason());
+        LOG.info("registered [version={}, runId={}]", registered.version(), run.id());
+        return new RegisterResult(request.model(), registered.version(), ModelAlias.CHALLENGER, registered, null, null);
+    }
+
+    private RegisterResult promote(RegisterRequest request) {
+        if (request.version() == null) {
+            throw new InvalidInputException("action 'promote' needs 'version': the model version to make champion");
+        }
+        Optional<ModelAlias> current = models.alias(request.model(), ModelAlias.CHAMPION);
+        long expected = current.map(ModelAlias::revision).orElse(0L);
+        ModelAlias moved = models.moveAlias(request.model(), ModelAlias.CHAMPION, expected, request.version(),
+                request.reason() == null ? "promoted" : request.reason());
+        LOG.info("promoted [version={}, revision={}]", moved.version(), moved.revision());
+        return new RegisterResult(request.model(), moved.version(), ModelAlias.CHAMPION, null,
+                current.map(ModelAlias::version).orElse(null), moved.revision());
+    }
+
+    /**
+     * The start of a manual approval: the version must exist; the task token is logged with it so that a reviewer
+     * can answer it (locally {@code flywheel approve TOKEN}; on AWS SendTaskSuccess / SendTaskFailure, the token
+     * is also in the execution history). The execution waits until then.
+     */
+    private RegisterResult requestApproval(RegisterRequest request) {
+        if (request.version() == null || request.taskToken() == null || request.taskToken().isBlank()) {
+            throw new InvalidInputException("action 'requestApproval' needs 'version' and 'taskToken'");
+        }
+        ModelVersion version = models.get(request.model(), request.version());
+        LOG.info("approval requested [version={}, runId={}, executionId={}, taskToken={}]", version.version(),
+                version.runId(), request.executionId(), request.taskToken());
+        return new RegisterResult(request.model(), version.version(), ModelAlias.CHALLENGER, null, null, null);
+    }
+
+    private RegisterResult rollback(RegisterRequest request) {
+        Optional<ModelAlias> current = models.alias(request.model(), ModelAlias.CHAMPION);
+        ModelAlias moved = models.rollback(request.model(), ModelAlias.CHAMPION,
+                request.reason() == null ? "rollback" : request.reason());
+        LOG.info("rolled back [version={}, revision={}]", moved.version(), moved.revision());
+        return new RegisterResult(request.model(), moved.version(), ModelAlias.CHAMPION, null,
+                current.map(ModelAlias::version).orElse(null), moved.revision());
+    }
+}

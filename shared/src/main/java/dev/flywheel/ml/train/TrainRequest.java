@@ -1,0 +1,18 @@
+package dev.flywheel.ml.train;
+
+import dev.flywheel.ml.features.FeatureSet;
+
+import java.util.Map;
+
+/**
+ * @param params              XGBoost hyper-parameters ({@code max_depth}, {@code eta}, {@code num_round}, ...)
+ * @param seed                random seed (default 42)
+ * @param earlyStoppingRounds stop when the validation metric has not improved for this many rounds (default 20)
+ * @param candidate           index of this candidate in a parallel search (for naming and logs)
+ */
+public record TrainRequest(String model, FeatureSet features, Map<String, Object> params, Long seed,
+                           Integer earlyStoppingRounds, Integer candidate) {
+    public TrainRequest {
+        params = params == null ? Map.of() : new java.util.LinkedHashMap<>(params);
+    }
+}

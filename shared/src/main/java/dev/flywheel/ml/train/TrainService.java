@@ -1,0 +1,319 @@
+package dev.flywheel.ml.train;
+
+import dev.flywheel.domain.InvalidRecordException;
+import dev.flywheel.domain.Lineage;
+import dev.flywheel.domain.MetricPoint;
+import dev.flywheel.domain.Require;
+import dev.flywheel.domain.Run;
+import dev.flywheel.json.Json;
+import dev.flywheel.logging.LogContext;
+import dev.flywheel.ml.ArtifactIo;
+import dev.flywheel.ml.InvalidInputException;
+import dev.flywheel.ml.MlTask;
+import dev.flywheel.ml.TrainingException;
+import dev.flywheel.ml.features.BaselineProfile;
+import dev.flywheel.ml.features.FeatureSet;
+import dev.flywheel.ml.features.FittedPipeline;
+import dev.flywheel.ml.features.MatrixFile;
+import dev.flywheel.ml.model.ModelMetadata;
+import dev.flywheel.ml.model.PackageFiles;
+import dev.flywheel.registry.RunRegistry;
+import dev.flywheel.store.ArtifactStore;
+import dev.flywheel.store.StoredArtifact;
+import ml.dmlc.xgboost4j.java.Booster;
+import ml.dmlc.xgboost4j.java.DMatrix;
+import ml.dmlc.xgboost4j.java.XGBoost;
+import ml.dmlc.xgboost4j.java.XGBoostError;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.InputStream;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * Trains one XGBoost candidate on a preprocessing checkpoint, as a tracked run: boosting round by round with
+ * early stopping on the validation split, the model at the best round kept, and a model package written to
+ * {@code models/<model>/<runId>/model.zip}. Same inputs and seed give the same model.
+ */
+public final class TrainService {
+    private static final Logger LOG = LoggerFactory.getLogger(TrainService.class);
+    private static final Map<String, Object> DEFAULTS = Map.of("max_depth", 6, "eta", 0.1, "num_round", 200,
+            "min_child_weight", 1, "subsample", 1.0, "colsample_bytree", 1.0);
+
+    private final ArtifactStore artifacts;
+    private final RunRegistry runs;
+    private final Clock clock;
+    private final String codeVersion;
+
+    public TrainService(ArtifactStore artifacts, RunRegistry runs, Clock clock, String codeVersion) {
+        this.artifacts = artifacts;
+        this.runs = runs;
+        this.clock = clock;
+        this.codeVersion = codeVersion;
+    }
+
+    /** A trained booster in memory, before it is packaged. */
+    public record Fit(byte[] modelJson, int bestIteration, int rounds, Map<String, List<MetricPoint>> history,
+                      Map<String, Double> bestMetrics, float[][] validationPredictions) {
+    }
+
+    public TrainResult train(TrainRequest request) {
+        String model = checkName(request.model());
+        FeatureSet features = request.features();
+        if (features == null || features.prefix() == null) {
+            throw new InvalidInputException("features is required: pass the output of the preprocess step");
+        }
+        long seed = request.seed() == null ? 42L : request.seed();
+        int earlyStopping = request.earlyStoppingRounds() == null ? 20 : request.earlyStoppingRounds();
+        Map<String, Object> params = boosterParams(features, request.params(), seed);
+        int rounds = ((Number) params.remove("num_round")).intValue();
+        Map<String, String> recorded = new TreeMap<>();
+        params.forEach((k, v) -> recorded.put(k, String.valueOf(v)));
+        recorded.put("num_round", Integer.toString(rounds));
+        recorded.put("early_stopping_rounds", Integer.toString(earlyStopping));
+        String runId = "run-" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
+        Lineage lineage = features.lineage();
+        Run run = runs.create(Run.start(runId, model, recorded, codeVersion, lineage, clock.instant()));
+        long start = System.nanoTime();
+        try (LogContext ignored = LogContext.with(LogContext.RUN_ID, runId, LogContext.MODEL, model,
+                "candidate", request.candidate())) {
+            LOG.info("training [task={}, rounds={}, earlyStopping={}]", features.task(), rounds, earlyStopping);
+            MatrixFile train = matrix(features.prefix() + "train.bin");
+            MatrixFile validation = matrix(features.prefix() + "validation.bin");
+            Fit fit = fit(features.task(), params, rounds, earlyStopping, train, validation);
+            FittedPipeline pipeline = Json.read(ArtifactIo.text(artifacts, features.prefix() + "pipeline.json"),
+                    FittedPipeline.class);
+            BaselineProfile profile = Json.read(ArtifactIo.text(artifacts, features.prefix() + "profile.json"),
+                    BaselineProfile.class).withPrediction(predictionProfile(features, fit.validationPredictions()));
+            String metricName = features.task().primaryMetric();
+            double metric = fit.bestMetrics().get(metricName);
+            boolean higher = MlTask.higherIsBetter(metricName);
+            ModelMetadata metadata = new ModelMetadata(model, runId, features.task(), features.target(),
+                    features.classes(), metricName, metric, higher, recorded, fit.bestIteration(), lineage,
+                    codeVersion, pipeline.outputNames(), clock.instant());
+            StoredArtifact stored = PackageFiles.write(artifacts, PackageFiles.key(model, runId), fit.modelJson(),
+                    pipeline, ArtifactIo.text(artifacts, features.prefix() + "schema.json"), profile, metadata);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            Map<String, Double> finalMetrics = new LinkedHashMap<>();
+            fit.bestMetrics().forEach((k, v) -> finalMetrics.put("validation_" + k, v));
+            finalMetrics.put("best_iteration", (double) fit.bestIteration());
+            finalMetrics.put("rounds", (double) fit.rounds());
+            finalMetrics.put("duration_seconds", seconds);
+            finalMetrics.put("train_rows", (double) train.rows());
+            runs.update(run.finish(fit.history(), finalMetrics, Map.of("package", stored.uri(),
+                    "features", artifacts.uri(features.prefix() + "manifest.json")), clock.instant()));
+            LOG.info("trained [{}={}, bestIteration={}, seconds={}]", metricName, metric, fit.bestIteration(),
+                    String.format(Locale.ROOT, "%.2f", seconds));
+            return new TrainResult(runId, model, metricName, metric, higher, stored.uri(), stored.sha256(), recorded,
+                    fit.bestIteration());
+        } catch (RuntimeException e) {
+            failQuietly(run, e);
+            throw e;
+        }
+    }
+
+    /** Trains a booster round by round, keeping the model of the best validation round. */
+    public static Fit fit(MlTask task, Map<String, Object> params, int rounds, int earlyStopping, MatrixFile train,
+                          MatrixFile validation) {
+        checkLabels(train, "training");
+        checkLabels(validation, "validation");
+        // Early stopping watches the smooth log loss for classification (AUC on a small validation split is
+        // noisy and stops too early); the reported metric is read at the round it picks.
+        String stopping = task == MlTask.BINARY ? "logloss" : task.primaryMetric();
+        String primary = "validation-" + stopping;
+        boolean higher = MlTask.higherIsBetter(stopping);
+        DMatrix dtrain = null;
+        DMatrix dvalid = null;
+        Booster booster = null;
+        Booster best = null;
+        try {
+            dtrain = new DMatrix(train.features(), train.rows(), train.columns(), Float.NaN);
+            dtrain.setLabel(train.labels());
+            dvalid = new DMatrix(validation.features(), validation.rows(), validation.columns(), Float.NaN);
+            dvalid.setLabel(validation.labels());
+            Map<String, Object> boosterParams = new LinkedHashMap<>(params);
+            Object metrics = boosterParams.remove("eval_metric");
+            booster = XGBoost.train(dtrain, boosterParams, 0, Map.of(), null, null);
+            // Several eval metrics are several settings of the same key; a map holds one value per key.
+            for (String metric : String.valueOf(metrics).split(",")) {
+                booster.setParam("eval_metric", metric.trim());
+            }
+            Map<String, List<MetricPoint>> history = new LinkedHashMap<>();
+            double bestValue = Double.NaN;
+            int bestIteration = -1;
+            byte[] bestModel = null;
+            Map<String, Double> bestMetrics = Map.of();
+            int iteration = 0;
+            for (; iteration < rounds; iteration++) {
+                booster.update(dtrain, iteration);
+                String eval = booster.evalSet(new DMatrix[]{dvalid}, new String[]{"validation"}, iteration);
+                Map<String, Double> values = parseEval(eval);
+                values.forEach((k, v) -> history.computeIfAbsent(k, x -> new ArrayList<>())
+                        .add(new MetricPoint(history.get(k) == null ? 0 : history.get(k).size(), v)));
+                Double value = values.get(primary);
+                if (value == null) {
+                    throw new TrainingException("XGBoost did not report " + primary + ": " + eval);
+                }
+                if (bestIteration < 0 || (higher ? value > bestValue : value < bestValue)) {
+                    bestValue = value;
+                    bestIteration = iteration;
+                    bestModel = booster.toByteArray("json");
+                    bestMetrics = values;
+                } else if (earlyStopping > 0 && iteration - bestIteration >= earlyStopping) {
+                    iteration++;
+                    break;
+                }
+            }
+            best = XGBoost.loadModel(bestModel);
+            float[][] predictions = best.predict(dvalid);
+            Map<String, Double> finalMetrics = new LinkedHashMap<>();
+            bestMetrics.forEach((k, v) -> finalMetrics.put(k.substring("validation-".length()), v));
+            return new Fit(bestModel, bestIteration, iteration, fixSteps(history), finalMetrics, predictions);
+        } catch (XGBoostError | java.io.IOException e) {
+            throw new TrainingException("XGBoost training failed: " + e.getMessage(), e);
+        } finally {
+            dispose(best);
+            dispose(booster);
+            if (dtrain != null) {
+                dtrain.dispose();
+            }
+            if (dvalid != null) {
+                dvalid.dispose();
+            }
+        }
+    }
+
+    /** The booster parameters: defaults, then the request's, then the ones the task and reproducibility fix. */
+    static Map<String, Object> boosterParams(FeatureSet features, Map<String, Object> requested, long seed) {
+        Map<String, Object> params = new LinkedHashMap<>(DEFAULTS);
+        requested.forEach((k, v) -> {
+            if (v == null) {
+                throw new InvalidInputException("parameter '" + k + "' has no value");
+            }
+            params.put(k, v);
+        });
+        Object rounds = params.get("num_round");
+        if (!(rounds instanceof Number) || ((Number) rounds).intValue() < 1) {
+            try {
+                params.put("num_round", Integer.parseInt(String.valueOf(rounds)));
+            } catch (NumberFormatException e) {
+                throw new InvalidInputException("num_round must be a positive integer, got '" + rounds + "'");
+            }
+        }
+        switch (features.task()) {
+            case BINARY -> {
+                params.put("objective", "binary:logistic");
+                params.put("eval_metric", "logloss,auc");
+            }
+            case MULTICLASS -> {
+                params.put("objective", "multi:softprob");
+                params.put("num_class", features.classes().size());
+                params.put("eval_metric", "merror,mlogloss");
+            }
+            case REGRESSION -> {
+                params.put("objective", "reg:squarederror");
+                params.put("eval_metric", "rmse");
+            }
+        }
+        params.putIfAbsent("tree_method", "hist");
+        params.putIfAbsent("nthread", Runtime.getRuntime().availableProcessors());
+        params.put("seed", seed);
+        params.putIfAbsent("verbosity", 0);
+        return params;
+    }
+
+    private BaselineProfile.FeatureProfile predictionProfile(FeatureSet features, float[][] predictions) {
+        if (features.task() == MlTask.MULTICLASS) {
+            List<String> labels = new ArrayList<>();
+            for (float[] p : predictions) {
+                int best = 0;
+                for (int c = 1; c < p.length; c++) {
+                    if (p[c] > p[best]) {
+                        best = c;
+                    }
+                }
+                labels.add(features.classes().get(best));
+            }
+            return BaselineProfile.categorical(labels);
+        }
+        BaselineProfile.NumericBuilder b = new BaselineProfile.NumericBuilder();
+        for (float[] p : predictions) {
+            b.add(p[0]);
+        }
+        return b.build();
+    }
+
+    /** Parses "[3]\tvalidation-logloss:0.51\tvalidation-auc:0.77". */
+    static Map<String, Double> parseEval(String eval) {
+        Map<String, Double> values = new LinkedHashMap<>();
+        for (String part : eval.trim().split("\t")) {
+            int colon = part.lastIndexOf(':');
+            if (part.startsWith("[") || colon < 0) {
+                continue;
+            }
+            values.put(part.substring(0, colon), Double.parseDouble(part.substring(colon + 1)));
+        }
+        return values;
+    }
+
+    private static Map<String, List<MetricPoint>> fixSteps(Map<String, List<MetricPoint>> history) {
+        Map<String, List<MetricPoint>> out = new LinkedHashMap<>();
+        history.forEach((k, points) -> {
+            List<MetricPoint> fixed = new ArrayList<>();
+            for (int i = 0; i < points.size(); i++) {
+                fixed.add(new MetricPoint(i, points.get(i).value()));
+            }
+            out.put(k.replace('-', '_'), fixed);
+        });
+        return out;
+    }
+
+    private static void checkLabels(MatrixFile m, String split) {
+        for (float label : m.labels()) {
+            if (Float.isNaN(label)) {
+                throw new TrainingException("the " + split + " split has a row without a valid label");
+            }
+        }
+        if (m.rows() == 0) {
+            throw new TrainingException("the " + split + " split is empty");
+        }
+    }
+
+    private MatrixFile matrix(String key) {
+        try (InputStream in = artifacts.get(key)) {
+            return MatrixFile.read(in);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private void failQuietly(Run run, RuntimeException cause) {
+        try {
+            runs.update(run.fail(cause.getClass().getSimpleName() + ": " + cause.getMessage(), clock.instant()));
+        } catch (RuntimeException e) {
+            cause.addSuppressed(e);
+        }
+        LOG.info("run failed [reason={}]", cause.getMessage());
+    }
+
+    private static void dispose(Booster booster) {
+        if (booster != null) {
+            booster.dispose();
+        }
+    }
+
+    private static String checkName(String name) {
+        try {
+            return Require.name(name, "model");
+        } catch (InvalidRecordException e) {
+            throw new InvalidInputException(e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,231 @@
+package dev.flywheel.ml;
+
+import dev.flywheel.config.FlywheelConfig;
+import dev.flywheel.ml.ingest.IngestRequest;
+import dev.flywheel.ml.ingest.IngestResult;
+import dev.flywheel.ml.ingest.IngestService;
+import dev.flywheel.store.Stores;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class IngestServiceTest {
+    @TempDir
+    Path tmp;
+    private Stores stores;
+    private IngestService ingest;
+
+    @BeforeEach
+    void open() {
+        stores = Stores.open(FlywheelConfig.from(Map.of("FLYWHEEL_HOME", tmp.resolve("home").toString())),
+                Clock.systemUTC());
+        ingest = new IngestService(stores.artifacts(), stores.registries().datasets(), Clock.systemUTC());
+    }
+
+    @AfterEach
+    void close() {
+        stores.close();
+    }
+
+    private static String goodCsv(int rows) {
+        StringBuilder b = new StringBuilder("age,city,score,class\n");
+        for (int i = 0; i < rows; i++) {
+            b.append(20 + i % 40).append(',').append(i % 3 == 0 ? "paris" : "\"rome, it\"").append(',')
+                    .append(i * 0.5).append(',').append(i % 2 == 0 ? "good" : "bad").append('\n');
+        }
+        return b.toString();
+    }
+
+    private String file(String name, String content) throws IOException {
+        return file(name, content.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private String file(String name, byte[] content) throws IOException {
+        Path p = tmp.resolve(name);
+        Files.write(p, content);
+        return p.toUri().toString();
+    }
+
+    private IngestResult run(String source) {
+        return ingest.ingest(IngestRequest.of("people", source, "class"));
+    }
+
+    private List<String> storedKeys() {
+        return stores.artifacts().list("");
+    }
+
+    @Test
+    void ingest_registersVersionWithInferredSchema() throws IOException {
+        IngestResult result = run(file("a.csv", goodCsv(50)));
+        assertThat(result.created()).isTrue();
+        assertThat(result.dataset().version()).isEqualTo(1);
+        assertThat(result.dataset().rowCount()).isEqualTo(50);
+        assertThat(result.quarantineUri()).isNull();
+        assertThat(result.dataset().schema().column("age").orElseThrow().type().name()).isEqualTo("NUMERIC");
+        assertThat(result.dataset().schema().column("city").orElseThrow().type().name()).isEqualTo("CATEGORICAL");
+        assertThat(result.dataset().schema().target().orElseThrow().name()).isEqualTo("class");
+        assertThat(storedKeys()).allMatch(k -> k.startsWith("datasets/people/" + result.dataset().sha256() + "/"));
+    }
+
+    @Test
+    void ingest_sameDataTwiceReturnsExistingVersionAndWritesNothing() throws IOException {
+        IngestResult first = run(file("a.csv", goodCsv(50)));
+        List<String> keys = storedKeys();
+        IngestResult second = run(file("b.csv", goodCsv(50).replace("\n", "\r\n")));
+        assertThat(second.created()).isFalse();
+        assertThat(second.dataset()).isEqualTo(first.dataset());
+        assertThat(storedKeys()).isEqualTo(keys);
+        assertThat(stores.registries().datasets().versions("people")).hasSize(1);
+    }
+
+    @Test
+    void ingest_readsJsonLines() throws IOException {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < 30; i++) {
+            b.append("{\"age\":").append(20 + i).append(",\"city\":\"x").append(i % 2).append("\",\"class\":\"")
+                    .append(i % 2 == 0 ? "good" : "bad").append("\"}\n");
+        }
+        IngestResult result = run(file("a.jsonl", b.toString()));
+        assertThat(result.dataset().rowCount()).isEqualTo(30);
+        assertThat(result.dataset().schema().names()).containsExactly("age", "city", "class");
+    }
+
+    @Test
+    void ingest_quarantinesBadRowsUnderTheLimit() throws IOException {
+        String csv = goodCsv(100) + "abc,paris,1,good\n";
+        IngestResult result = run(file("a.csv", csv));
+        assertThat(result.quarantinedRows()).isEqualTo(1);
+        assertThat(result.quarantineUri()).endsWith("quarantine.jsonl");
+        String quarantine = new String(stores.artifacts().get(stores.artifacts().keyOf(result.quarantineUri()))
+                .readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(quarantine).contains("\"rowNumber\":101", "\"column\":\"age\"", "not a number", "\"raw\"");
+    }
+
+    @Test
+    void ingest_failsWithCountsWhenBadRowsExceedTheLimit() throws IOException {
+        StringBuilder csv = new StringBuilder(goodCsv(100));
+        for (int i = 0; i < 10; i++) {
+            csv.append("old,paris,1,good\n");
+        }
+        String source = file("a.csv", csv.toString());
+        assertThatThrownBy(() -> run(source)).isInstanceOf(DataValidationException.class)
+                .hasMessageContaining("10 of 110 rows").hasMessageContaining("row 101");
+        assertThat(storedKeys()).isEmpty();
+    }
+
+    @Test
+    void ingest_rejectsEmptyFile() throws IOException {
+        String source = file("a.csv", "");
+        assertThatThrownBy(() -> run(source)).isInstanceOf(InvalidInputException.class).hasMessageContaining("empty");
+        assertThat(storedKeys()).isEmpty();
+    }
+
+    @Test
+    void ingest_rejectsHeaderOnlyFile() throws IOException {
+        String source = file("a.csv", "age,city,class\n");
+        assertThatThrownBy(() -> run(source)).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("no data rows");
+        assertThat(storedKeys()).isEmpty();
+    }
+
+    @Test
+    void ingest_rejectsSemicolonDelimitedFile() throws IOException {
+        String source = file("a.csv", goodCsv(10).replace("\"rome, it\"", "rome").replace(',', ';'));
+        assertThatThrownBy(() -> run(source)).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("';'").hasMessageContaining("comma-separated");
+    }
+
+    @Test
+    void ingest_rejectsFileWithRaggedRows() throws IOException {
+        StringBuilder csv = new StringBuilder("age,city,score,class\n");
+        for (int i = 0; i < 20; i++) {
+            csv.append(i % 2 == 1 ? "30,paris,bad\n" : i % 4 == 0 ? "30,paris,1,good\n" : "31,rome,2,bad\n");
+        }
+        String source = file("a.csv", csv.toString());
+        assertThatThrownBy(() -> run(source)).isInstanceOf(DataValidationException.class)
+                .hasMessageContaining("3 fields but the header has 4");
+        assertThat(storedKeys()).isEmpty();
+    }
+
+    @Test
+    void ingest_rejectsNonUtf8Bytes() throws IOException {
+        byte[] latin1 = goodCsv(10).replace("paris", "m\u00fcnchen").getBytes(StandardCharsets.ISO_8859_1);
+        String source = file("a.csv", latin1);
+        assertThatThrownBy(() -> run(source)).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("not valid UTF-8");
+        assertThat(storedKeys()).isEmpty();
+    }
+
+    @Test
+    void ingest_rejectsMissingTargetColumn() throws IOException {
+        String source = file("a.csv", goodCsv(10));
+        assertThatThrownBy(() -> ingest.ingest(IngestRequest.of("people", source, "label")))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("target 'label' is not in the file");
+        assertThatThrownBy(() -> ingest.ingest(IngestRequest.of("people", source, null)))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("target is required");
+    }
+
+    @Test
+    void ingest_rejectsConstantTarget() throws IOException {
+        String source = file("a.csv", "x,y\n1,5\n2,5\n3,5\n");
+        assertThatThrownBy(() -> ingest.ingest(IngestRequest.of("const", source, "y")))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("constant");
+    }
+
+    @Test
+    void ingest_rejectsSingleClass() throws IOException {
+        String source = file("a.csv", goodCsv(10).replace(",bad\n", ",good\n"));
+        assertThatThrownBy(() -> run(source)).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("single class 'good'");
+    }
+
+    @Test
+    void ingest_rejectsAllMissingFeature() throws IOException {
+        String source = file("a.csv", "x,empty,class\n1,,a\n2,NA,b\n3,,a\n");
+        assertThatThrownBy(() -> ingest.ingest(IngestRequest.of("m", source, "class")))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("'empty' has no values");
+    }
+
+    @Test
+    void ingest_rejectsDuplicateColumnNames() throws IOException {
+        String source = file("a.csv", "x,x,class\n1,2,a\n2,3,b\n");
+        assertThatThrownBy(() -> ingest.ingest(IngestRequest.of("m", source, "class")))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("'x' more than once");
+    }
+
+    @Test
+    void ingest_rejectsMissingSourceFile() {
+        assertThatThrownBy(() -> run(tmp.resolve("nope.csv").toUri().toString()))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("does not exist");
+    }
+
+    @Test
+    void ingest_rejectsChangedColumnTypeAndWarnsOnNewColumnAndUnseenCategory() throws IOException {
+        run(file("a.csv", goodCsv(30)));
+        String changed = goodCsv(30).replaceAll("(?m)^\\d+,", "young,");
+        String changedSource = file("b.csv", changed.replace("young,city", "age,city"));
+        assertThatThrownBy(() -> run(changedSource)).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("column 'age' was NUMERIC");
+
+        String extra = goodCsv(30).replace("age,city,score,class", "age,city,score,class,extra")
+                .replaceAll("(?m)(good|bad)$", "$1,1").replace("paris", "lyon");
+        IngestResult result = run(file("c.csv", extra));
+        assertThat(result.created()).isTrue();
+        assertThat(result.dataset().version()).isEqualTo(2);
+        assertThat(result.warnings()).anyMatch(w -> w.contains("'extra' is new"))
+                .anyMatch(w -> w.contains("'city' has categories not seen") && w.contains("lyon"));
+        assertThat(result.dataset().schema().names()).containsExactly("age", "city", "score", "class");
+    }
+}
