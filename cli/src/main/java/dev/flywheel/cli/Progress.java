@@ -23,10 +23,6 @@ public final class Progress implements ExecutionListener {
         this.out = out;
     }
 
-    static ExecutionListener quiet() {
-        return ExecutionListener.none();
-    }
-
     @Override
     public void onEvent(HistoryEvent event) {
         String type = event.type();

@@ -66,6 +66,12 @@ class IngestServiceTest {
         return stores.artifacts().list("");
     }
 
+    /** A rejected input leaves nothing behind: no artifact, no dataset version. */
+    private void assertNothingStored() {
+        assertThat(storedKeys()).isEmpty();
+        assertThat(stores.registries().datasets().names()).isEmpty();
+    }
+
     @Test
     void ingest_registersVersionWithInferredSchema() throws IOException {
         IngestResult result = run(file("a.csv", goodCsv(50)));
@@ -129,7 +135,7 @@ class IngestServiceTest {
     void ingest_rejectsEmptyFile() throws IOException {
         String source = file("a.csv", "");
         assertThatThrownBy(() -> run(source)).isInstanceOf(InvalidInputException.class).hasMessageContaining("empty");
-        assertThat(storedKeys()).isEmpty();
+        assertNothingStored();
     }
 
     @Test
@@ -137,7 +143,7 @@ class IngestServiceTest {
         String source = file("a.csv", "age,city,class\n");
         assertThatThrownBy(() -> run(source)).isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("no data rows");
-        assertThat(storedKeys()).isEmpty();
+        assertNothingStored();
     }
 
     @Test
@@ -145,6 +151,7 @@ class IngestServiceTest {
         String source = file("a.csv", goodCsv(10).replace("\"rome, it\"", "rome").replace(',', ';'));
         assertThatThrownBy(() -> run(source)).isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("';'").hasMessageContaining("comma-separated");
+        assertNothingStored();
     }
 
     @Test
@@ -156,7 +163,7 @@ class IngestServiceTest {
         String source = file("a.csv", csv.toString());
         assertThatThrownBy(() -> run(source)).isInstanceOf(DataValidationException.class)
                 .hasMessageContaining("3 fields but the header has 4");
-        assertThat(storedKeys()).isEmpty();
+        assertNothingStored();
     }
 
     @Test
@@ -165,7 +172,7 @@ class IngestServiceTest {
         String source = file("a.csv", latin1);
         assertThatThrownBy(() -> run(source)).isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("not valid UTF-8");
-        assertThat(storedKeys()).isEmpty();
+        assertNothingStored();
     }
 
     @Test
@@ -175,6 +182,7 @@ class IngestServiceTest {
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("target 'label' is not in the file");
         assertThatThrownBy(() -> ingest.ingest(IngestRequest.of("people", source, null)))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("target is required");
+        assertNothingStored();
     }
 
     @Test
@@ -182,6 +190,7 @@ class IngestServiceTest {
         String source = file("a.csv", "x,y\n1,5\n2,5\n3,5\n");
         assertThatThrownBy(() -> ingest.ingest(IngestRequest.of("const", source, "y")))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("constant");
+        assertNothingStored();
     }
 
     @Test
@@ -189,6 +198,7 @@ class IngestServiceTest {
         String source = file("a.csv", goodCsv(10).replace(",bad\n", ",good\n"));
         assertThatThrownBy(() -> run(source)).isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("single class 'good'");
+        assertNothingStored();
     }
 
     @Test
@@ -196,6 +206,7 @@ class IngestServiceTest {
         String source = file("a.csv", "x,empty,class\n1,,a\n2,NA,b\n3,,a\n");
         assertThatThrownBy(() -> ingest.ingest(IngestRequest.of("m", source, "class")))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("'empty' has no values");
+        assertNothingStored();
     }
 
     @Test
@@ -203,12 +214,14 @@ class IngestServiceTest {
         String source = file("a.csv", "x,x,class\n1,2,a\n2,3,b\n");
         assertThatThrownBy(() -> ingest.ingest(IngestRequest.of("m", source, "class")))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("'x' more than once");
+        assertNothingStored();
     }
 
     @Test
     void ingest_rejectsMissingSourceFile() {
         assertThatThrownBy(() -> run(tmp.resolve("nope.csv").toUri().toString()))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("does not exist");
+        assertNothingStored();
     }
 
     @Test

@@ -83,9 +83,9 @@ public final class DemoCommand implements Callable<Integer> {
                 System.out.println();
                 Output.table(List.of("", ""), List.of(
                         List.of("champion", "credit-risk v" + result.path("champion").asInt()),
-                        List.of("executions", "flywheel executions list --home " + common.home()),
-                        List.of("runs", "flywheel runs list --home " + common.home()),
-                        List.of("models", "flywheel models show credit-risk --home " + common.home()),
+                        List.of("executions", "./flywheel executions list --home " + common.home()),
+                        List.of("runs", "./flywheel runs list --home " + common.home()),
+                        List.of("models", "./flywheel models show credit-risk --home " + common.home()),
                         List.of("artifacts", result.path("artifacts").asText()),
                         List.of("metadata", result.path("metadata").asText())));
                 System.out.println("\nNot in this demo yet: serving through the inference API, and drift monitoring with "

@@ -48,8 +48,4 @@ public final class LocalFunctions {
     RequestStreamHandler handler(String name) {
         return started.computeIfAbsent(name, n -> factories.get(n).get());
     }
-
-    public java.util.Set<String> names() {
-        return factories.keySet();
-    }
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.flywheel.cli.runtime.ExecutionListener;
 import dev.flywheel.cli.runtime.ExecutionOptions;
 import dev.flywheel.cli.runtime.ExecutionResult;
-import dev.flywheel.cli.runtime.HistoryEvent;
 import dev.flywheel.cli.runtime.Interpreter;
 import dev.flywheel.cli.runtime.Sleeper;
 import dev.flywheel.cli.runtime.StateMachine;
@@ -90,14 +89,5 @@ public final class LocalRuntime {
 
     private static ExecutionStatus status(ExecutionResult result) {
         return ExecutionStatus.valueOf(result.status().name());
-    }
-
-    public ExecutionRegistry executions() {
-        return executions;
-    }
-
-    /** Event types of a stored history, as Step Functions names them. */
-    public static List<String> eventTypes(List<HistoryEvent> events) {
-        return events.stream().map(HistoryEvent::type).toList();
     }
 }
