@@ -1,10 +1,8 @@
 package dev.flywheel.registry;
 
 import dev.flywheel.store.MetadataTable;
-import dev.flywheel.store.aws.DynamoDbMetadataTable;
 import dev.flywheel.testing.AwsEmulator;
 import dev.flywheel.testing.AwsEmulatorExtension;
-import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -21,8 +19,6 @@ class DynamoDbRegistriesIT extends RegistriesContract {
 
     @Override
     protected MetadataTable table() {
-        DynamoDbMetadataTable table = new DynamoDbMetadataTable(dynamoDb, "flywheel-" + UUID.randomUUID());
-        table.createTableIfMissing();
-        return table;
+        return AwsEmulator.newMetadataTable(dynamoDb);
     }
 }

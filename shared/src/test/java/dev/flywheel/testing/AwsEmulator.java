@@ -2,6 +2,9 @@ package dev.flywheel.testing;
 
 import dev.flywheel.config.FlywheelConfig;
 import dev.flywheel.store.aws.AwsClients;
+import dev.flywheel.store.aws.DynamoDbMetadataTable;
+import java.util.UUID;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import java.net.URI;
 import java.util.Map;
 
@@ -25,5 +28,12 @@ public record AwsEmulator(URI endpoint, String kind) {
 
     public AwsClients clients() {
         return AwsClients.create(config("unused", "unused"));
+    }
+
+    /** A new, empty metadata table with a unique name, created through {@code dynamoDb}. */
+    public static DynamoDbMetadataTable newMetadataTable(DynamoDbClient dynamoDb) {
+        DynamoDbMetadataTable table = new DynamoDbMetadataTable(dynamoDb, "flywheel-" + UUID.randomUUID());
+        table.createTableIfMissing();
+        return table;
     }
 }

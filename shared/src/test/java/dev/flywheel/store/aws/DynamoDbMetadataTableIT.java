@@ -4,7 +4,6 @@ import dev.flywheel.store.MetadataTable;
 import dev.flywheel.store.MetadataTableContract;
 import dev.flywheel.testing.AwsEmulator;
 import dev.flywheel.testing.AwsEmulatorExtension;
-import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -21,12 +20,6 @@ class DynamoDbMetadataTableIT extends MetadataTableContract {
 
     @Override
     protected MetadataTable table() {
-        return newTable(dynamoDb);
-    }
-
-    static DynamoDbMetadataTable newTable(DynamoDbClient client) {
-        DynamoDbMetadataTable table = new DynamoDbMetadataTable(client, "flywheel-" + UUID.randomUUID());
-        table.createTableIfMissing();
-        return table;
+        return AwsEmulator.newMetadataTable(dynamoDb);
     }
 }
