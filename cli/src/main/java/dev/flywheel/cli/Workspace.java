@@ -24,11 +24,17 @@ public final class Workspace implements AutoCloseable {
         this.runtime = runtime;
     }
 
+    /**
+     * The local home {@code home}; or, when the environment says {@code FLYWHEEL_MODE=aws}, the S3 bucket and
+     * DynamoDB table it names (the catalogue of a deployed Flywheel, or an emulator's).
+     */
     public static Workspace open(Path home) {
         Map<String, String> env = new HashMap<>(System.getenv());
-        env.put(FlywheelConfig.MODE, "local");
         env.put(FlywheelConfig.HOME, home.toString());
-        FlywheelConfig config = FlywheelConfig.from(env);
+        return open(FlywheelConfig.from(env));
+    }
+
+    public static Workspace open(FlywheelConfig config) {
         Clock clock = Clock.systemUTC();
         Stores stores = Stores.open(config, clock);
         LocalFunctions functions = PipelineFunctions.register(new LocalFunctions(), config, stores);

@@ -2,7 +2,9 @@ package dev.flywheel.lambda;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import dev.flywheel.domain.InvalidRecordException;
 import dev.flywheel.logging.LogContext;
+import dev.flywheel.ml.InvalidInputException;
 import dev.flywheel.ml.RequestJson;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -31,6 +33,10 @@ public abstract class JsonHandler<I, O> implements RequestStreamHandler {
         try (LogContext ignored = LogContext.with(LogContext.REQUEST_ID,
                 context == null ? null : context.getAwsRequestId())) {
             RequestJson.write(output, handle(request));
+        } catch (InvalidRecordException e) {
+            // A domain record rejected a value that came from the event: the caller's to fix, and a type the
+            // state machine catches.
+            throw new InvalidInputException(e.getMessage(), e);
         }
     }
 }

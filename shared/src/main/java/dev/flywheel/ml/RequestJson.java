@@ -27,9 +27,30 @@ public final class RequestJson {
             if (cause instanceof InvalidInputException iie) {
                 throw iie;
             }
-            throw new InvalidInputException("the event is not a valid " + type.getSimpleName() + ": "
-                    + e.getMessage().lines().findFirst().orElse(""), e);
+            throw new InvalidInputException("the event is not a valid " + type.getSimpleName() + fieldOf(e) + ": "
+                    + firstLine(e instanceof com.fasterxml.jackson.core.JsonProcessingException j
+                            ? j.getOriginalMessage() : e.getMessage()), e);
         }
+    }
+
+    /** " (field maxBadRowFraction)" for a mapping error inside a field, else "". */
+    private static String fieldOf(Exception e) {
+        if (e instanceof com.fasterxml.jackson.databind.JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+            StringBuilder path = new StringBuilder();
+            for (var reference : mapping.getPath()) {
+                if (reference.getFieldName() != null) {
+                    path.append(path.length() == 0 ? "" : ".").append(reference.getFieldName());
+                } else if (reference.getIndex() >= 0) {
+                    path.append('[').append(reference.getIndex()).append(']');
+                }
+            }
+            return path.length() == 0 ? "" : " (field " + path + ")";
+        }
+        return "";
+    }
+
+    private static String firstLine(String message) {
+        return message == null ? "" : message.lines().findFirst().orElse("");
     }
 
     public static void write(OutputStream output, Object value) {

@@ -15,6 +15,15 @@ public final class ApprovalCommands {
     private ApprovalCommands() {
     }
 
+    /** On AWS, Step Functions itself holds the token: the answer must go to it, not to the metadata table. */
+    static void requireLocal(Workspace workspace, String token, boolean approve) {
+        if (workspace.config().mode() == dev.flywheel.config.FlywheelConfig.Mode.AWS) {
+            throw new IllegalStateException("with FLYWHEEL_MODE=aws the waiting execution runs in Step Functions: answer it "
+                    + "with `aws stepfunctions " + (approve ? "send-task-success --task-output '{\"approved\":true}'"
+                    : "send-task-failure --error ApprovalRejected") + " --task-token " + token + "`");
+        }
+    }
+
     @Command(name = "approve", mixinStandardHelpOptions = true, description = "Approve a waiting promotion: the pipeline goes on to Promote.")
     public static final class Approve implements Callable<Integer> {
         @Mixin
@@ -27,6 +36,7 @@ public final class ApprovalCommands {
         @Override
         public Integer call() {
             try (Workspace workspace = Workspace.open(common.home())) {
+                requireLocal(workspace, token, true);
                 var answered = workspace.stores().registries().executions()
                         .succeedTaskToken(token, Json.object().put("approved", true).put("comment", comment));
                 if (common.json()) {
@@ -51,6 +61,7 @@ public final class ApprovalCommands {
         @Override
         public Integer call() {
             try (Workspace workspace = Workspace.open(common.home())) {
+                requireLocal(workspace, token, false);
                 var answered = workspace.stores().registries().executions().failTaskToken(token, "ApprovalRejected", reason);
                 if (common.json()) {
                     Output.json(answered);

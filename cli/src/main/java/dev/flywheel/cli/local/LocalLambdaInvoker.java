@@ -7,6 +7,7 @@ import dev.flywheel.cli.runtime.TaskFailedException;
 import dev.flywheel.cli.runtime.TaskInvoker;
 import dev.flywheel.cli.runtime.TaskRequest;
 import dev.flywheel.json.Json;
+import dev.flywheel.lambda.LocalLambdaContext;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -45,6 +45,12 @@ public final class EvaluateService {
         if (request.candidates() == null || request.candidates().isEmpty()) {
             throw new InvalidInputException("candidates must list at least one train output");
         }
+        if (request.candidates().stream().anyMatch(java.util.Objects::isNull)) {
+            throw new InvalidInputException("candidates must not contain null: each is the output of a train step");
+        }
+        if (features.task() == null) {
+            throw new InvalidInputException("features.task is missing: pass the whole output of the preprocess step");
+        }
         TrainResult selected = request.candidates().get(0);
         for (TrainResult c : request.candidates()) {
             if (c.betterThan(selected)) {

@@ -73,11 +73,19 @@ public record BaselineProfile(long rows, Map<String, FeatureProfile> features, F
         private long missing;
 
         public void add(String value) {
-            count++;
-            if (value == null || value.isEmpty()) {
-                missing++;
+            add(value, 1);
+        }
+
+        /** Adds {@code times} occurrences of {@code value} at once (a dictionary code's count). */
+        public void add(String value, long times) {
+            if (times <= 0) {
+                return;
             }
-            frequencies.merge(value == null ? "" : value, 1L, Long::sum);
+            count += times;
+            if (value == null || value.isEmpty()) {
+                missing += times;
+            }
+            frequencies.merge(value == null ? "" : value, times, Long::sum);
         }
 
         public FeatureProfile build() {

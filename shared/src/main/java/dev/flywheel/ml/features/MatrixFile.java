@@ -1,9 +1,7 @@
 package dev.flywheel.ml.features;
 
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -26,17 +24,54 @@ public record MatrixFile(int rows, int columns, float[] features, float[] labels
     }
 
     public void write(OutputStream out) {
-        try {
-            DataOutputStream data = new DataOutputStream(new BufferedOutputStream(out, 1 << 16));
-            ByteBuffer head = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
-            head.putInt(MAGIC).putInt(rows).putInt(columns);
-            data.write(head.array());
-            writeFloats(data, features);
-            writeFloats(data, labels);
-            data.flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        encode(rows, columns, (row, to) -> System.arraycopy(features, row * columns, to, 0, columns), labels)
+                .copyTo(out);
+    }
+
+    /** Fills {@code out} (length: columns) with the features of one row. */
+    @FunctionalInterface
+    public interface RowSource {
+        void features(int row, float[] out);
+    }
+
+    /**
+     * The file's bytes, produced row by row as they are read: a matrix of any size is written (for example with
+     * {@link dev.flywheel.store.ArtifactStore#put}) without holding its features in memory.
+     *
+     * @param source fills the features of row 0, 1, ... rows - 1, each asked for once, in order
+     * @param labels one label per row
+     */
+    static ProducedInputStream encode(int rows, int columns, RowSource source, float[] labels) {
+        if (labels.length != rows) {
+            throw new IllegalArgumentException(rows + " rows have " + labels.length + " labels");
         }
+        ByteBuffer chunk = ByteBuffer.allocate(Math.max(1 << 16, 12 + 4 * columns)).order(ByteOrder.LITTLE_ENDIAN);
+        float[] row = new float[columns];
+        return new ProducedInputStream(new ProducedInputStream.Producer() {
+            private boolean headerDone;
+            private int nextRow;
+            private int nextLabel;
+
+            @Override
+            public boolean writeNext(OutputStream out) throws IOException {
+                chunk.clear();
+                if (!headerDone) {
+                    chunk.putInt(MAGIC).putInt(rows).putInt(columns);
+                    headerDone = true;
+                }
+                while (nextRow < rows && chunk.remaining() >= 4 * columns) {
+                    source.features(nextRow++, row);
+                    for (float v : row) {
+                        chunk.putFloat(v);
+                    }
+                }
+                while (nextRow == rows && nextLabel < rows && chunk.remaining() >= 4) {
+                    chunk.putFloat(labels[nextLabel++]);
+                }
+                out.write(chunk.array(), 0, chunk.position());
+                return nextLabel < rows;
+            }
+        });
     }
 
     public static MatrixFile read(InputStream in) {
@@ -56,18 +91,6 @@ public record MatrixFile(int rows, int columns, float[] features, float[] labels
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static void writeFloats(DataOutputStream out, float[] values) throws IOException {
-        ByteBuffer buffer = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
-        for (float v : values) {
-            if (!buffer.hasRemaining()) {
-                out.write(buffer.array(), 0, buffer.position());
-                buffer.clear();
-            }
-            buffer.putFloat(v);
-        }
-        out.write(buffer.array(), 0, buffer.position());
     }
 
     private static float[] readFloats(DataInputStream in, int n) throws IOException {

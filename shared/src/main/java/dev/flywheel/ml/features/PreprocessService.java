@@ -21,24 +21,25 @@ import org.apache.commons.csv.CSVRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.TreeMap;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -46,6 +47,11 @@ import java.util.TreeSet;
  * config sha256): {@code pipeline.json}, {@code schema.json}, {@code train.bin}/{@code validation.bin}/
  * {@code test.bin} ({@link MatrixFile}), {@code test.csv} (the raw test rows, to score any model on them),
  * {@code profile.json}, and last {@code manifest.json}. A checkpoint with a manifest is complete and is reused.
+ *
+ * <p>Memory: the dataset is read once into a {@link ColumnStore} (about 8 bytes per numeric cell, 4 per
+ * categorical cell), and split, fitting, profile and matrices all work from those arrays; the matrices and
+ * {@code test.csv} are streamed into the store row by row. The outputs are byte for byte those of the former
+ * row-of-strings implementation (same split, pipeline, matrices and profile).
  */
 public final class PreprocessService {
     private static final Logger LOG = LoggerFactory.getLogger(PreprocessService.class);
@@ -103,22 +109,25 @@ public final class PreprocessService {
                 LOG.info("checkpoint hit [prefix={}, durationMillis={}]", prefix, millis);
                 return new PreprocessResult(hit.withRun(true, millis));
             }
-            Table table = readTable(artifacts.keyOf(dataset.artifactUri()), schema);
-            MlTask task = request.task() != null ? request.task() : inferTask(target, table.column(target.name()));
-            FeatureSet built = build(dataset, schema, target, table, task, split, configSha, prefix);
+            String key = artifacts.keyOf(dataset.artifactUri());
+            ColumnStore data = readColumns(key, schema, target, dataset.rowCount());
+            ColumnStore.CodedColumn targetColumn = data.coded(target.name());
+            MlTask task = request.task() != null ? request.task() : inferTask(target, targetColumn.dictionary());
+            FeatureSet built = build(dataset, schema, target, key, data, task, split, configSha, prefix);
             long millis = (System.nanoTime() - start) / 1_000_000;
             LOG.info("checkpoint written [prefix={}, durationMillis={}]", prefix, millis);
             return new PreprocessResult(built.withRun(false, millis));
         }
     }
 
-    private FeatureSet build(DatasetVersion dataset, Schema schema, Column target, Table table, MlTask task,
-                             PreprocessRequest.SplitConfig split, String configSha, String prefix) {
+    private FeatureSet build(DatasetVersion dataset, Schema schema, Column target, String key, ColumnStore data,
+                             MlTask task, PreprocessRequest.SplitConfig split, String configSha, String prefix) {
         List<String> warnings = new ArrayList<>();
-        List<String> targetValues = table.column(target.name());
+        ColumnStore.CodedColumn targetColumn = data.coded(target.name());
         List<String> classes = List.of();
+        double[] y = null;
         if (task.isClassification()) {
-            TreeSet<String> distinct = new TreeSet<>(targetValues);
+            TreeSet<String> distinct = new TreeSet<>(targetColumn.dictionary());
             distinct.remove("");
             classes = List.copyOf(distinct);
             if (classes.size() < 2) {
@@ -130,22 +139,16 @@ public final class PreprocessService {
                         + "' has " + classes.size() + ": " + abbreviate(classes) + "; use task 'multiclass'");
             }
         } else {
-            for (String v : targetValues) {
-                if (Values.number(v) == null) {
-                    throw new InvalidInputException("task 'regression' needs a numeric target, but '" + target.name()
-                            + "' has the value '" + v + "'");
-                }
-            }
+            y = regressionTarget(target, targetColumn);
         }
-        int[][] parts = split(table.rows(), targetValues, task, split);
+        int[][] parts = task.isClassification() ? split(targetColumn, split) : split(y, split);
         int[] train = parts[0];
 
         // Fit on the training split only.
         List<FeatureSpec> specs = new ArrayList<>();
         List<String> excluded = new ArrayList<>();
         for (Column c : schema.features()) {
-            List<String> values = table.column(c.name());
-            FeatureSpec spec = fit(c, values, train, excluded, warnings);
+            FeatureSpec spec = fit(c, data, train, excluded, warnings);
             if (spec != null) {
                 specs.add(spec);
             }
@@ -158,15 +161,12 @@ public final class PreprocessService {
 
         String[] names = {"train", "validation", "test"};
         for (int p = 0; p < 3; p++) {
-            MatrixFile matrix = matrix(pipeline, table, parts[p]);
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            matrix.write(bytes);
-            ArtifactIo.put(artifacts, prefix + names[p] + ".bin", bytes.toByteArray());
+            put(prefix + names[p] + ".bin", matrix(pipeline, data, y, parts[p]));
         }
-        ArtifactIo.put(artifacts, prefix + "test.csv", rawRows(table, parts[2]));
+        put(prefix + "test.csv", rawRows(key, data.rows(), parts[2]));
         ArtifactIo.put(artifacts, prefix + "pipeline.json", Json.writePretty(pipeline));
         ArtifactIo.put(artifacts, prefix + "schema.json", Json.write(schema));
-        ArtifactIo.put(artifacts, prefix + "profile.json", Json.writePretty(profile(pipeline, schema, table, train)));
+        ArtifactIo.put(artifacts, prefix + "profile.json", Json.writePretty(profile(pipeline, data, y, train)));
         FeatureSet features = new FeatureSet(dataset.name(), dataset.version(), dataset.sha256(), configSha, prefix,
                 task, target.name(), classes, new FeatureSet.SplitRows(parts[0].length, parts[1].length,
                 parts[2].length), false, 0, warnings);
@@ -174,7 +174,51 @@ public final class PreprocessService {
         return features;
     }
 
-    private static FeatureSpec fit(Column c, List<String> values, int[] train, List<String> excluded,
+    /**
+     * Reads the dataset file once into columns: numeric and boolean features as numbers, categorical features
+     * and the target dictionary-encoded. Free-text features, IDs and excluded columns are not kept.
+     */
+    private ColumnStore readColumns(String key, Schema schema, Column target, long rowCount) {
+        Set<String> numeric = new HashSet<>();
+        Set<String> coded = new HashSet<>();
+        coded.add(target.name());
+        for (Column c : schema.features()) {
+            switch (c.type()) {
+                case NUMERIC, BOOLEAN -> numeric.add(c.name());
+                case CATEGORICAL -> coded.add(c.name());
+                case TEXT -> {
+                    // not a feature (see fit): never read
+                }
+            }
+        }
+        try (InputStream in = artifacts.get(key)) {
+            return ColumnStore.read(new InputStreamReader(in, StandardCharsets.UTF_8), schema.names(), numeric,
+                    coded, rowCount);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read dataset " + key, e);
+        }
+    }
+
+    /** The regression target as numbers; fails on the first row (in file order) whose target is not a number. */
+    private static double[] regressionTarget(Column target, ColumnStore.CodedColumn column) {
+        double[] numberOfCode = new double[column.dictionary().size()];
+        for (int code = 0; code < numberOfCode.length; code++) {
+            Double d = Values.number(column.dictionary().get(code));
+            numberOfCode[code] = d == null ? Double.NaN : d;
+        }
+        int[] codes = column.codes();
+        double[] y = new double[codes.length];
+        for (int r = 0; r < codes.length; r++) {
+            y[r] = numberOfCode[codes[r]];
+            if (Double.isNaN(y[r])) {
+                throw new InvalidInputException("task 'regression' needs a numeric target, but '" + target.name()
+                        + "' has the value '" + column.text(r) + "'");
+            }
+        }
+        return y;
+    }
+
+    private static FeatureSpec fit(Column c, ColumnStore data, int[] train, List<String> excluded,
                                    List<String> warnings) {
         if (c.type() == ColumnType.TEXT) {
             excluded.add(c.name());
@@ -182,11 +226,12 @@ public final class PreprocessService {
             return null;
         }
         if (c.type() == ColumnType.NUMERIC || c.type() == ColumnType.BOOLEAN) {
+            double[] values = data.numeric(c.name()).values();
             double[] present = new double[train.length];
             int n = 0;
             boolean missing = false;
             for (int r : train) {
-                double v = FittedPipeline.numeric(values.get(r));
+                double v = values[r];
                 if (Double.isNaN(v)) {
                     missing = true;
                 } else {
@@ -203,8 +248,12 @@ public final class PreprocessService {
             return new FeatureSpec(c.name(), FeatureSpec.Kind.NUMERIC, median, missing, List.of());
         }
         Map<String, Integer> counts = new HashMap<>();
-        for (int r : train) {
-            counts.merge(FittedPipeline.category(values.get(r)), 1, Integer::sum);
+        ColumnStore.CodedColumn column = data.coded(c.name());
+        int[] codeCounts = countCodes(column, train);
+        for (int code = 0; code < codeCounts.length; code++) {
+            if (codeCounts[code] > 0) {
+                counts.merge(FittedPipeline.category(column.dictionary().get(code)), codeCounts[code], Integer::sum);
+            }
         }
         List<String> categories = counts.entrySet().stream()
                 .sorted(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
@@ -219,87 +268,179 @@ public final class PreprocessService {
         return new FeatureSpec(c.name(), kind, 0, false, categories);
     }
 
-    private static MatrixFile matrix(FittedPipeline pipeline, Table table, int[] rows) {
-        int width = pipeline.width();
-        float[] features = new float[rows.length * width];
-        float[] labels = new float[rows.length];
-        Map<String, String> row = new HashMap<>();
-        List<String> names = table.names();
-        int targetIndex = names.indexOf(pipeline.target());
-        for (int i = 0; i < rows.length; i++) {
-            String[] values = table.rows().get(rows[i]);
-            for (int c = 0; c < names.size(); c++) {
-                row.put(names.get(c), values[c]);
-            }
-            pipeline.transform(row, features, i * width);
-            labels[i] = pipeline.label(values[targetIndex]);
+    /** How many of {@code rows} hold each code of the column. */
+    private static int[] countCodes(ColumnStore.CodedColumn column, int[] rows) {
+        int[] counts = new int[column.dictionary().size()];
+        int[] codes = column.codes();
+        for (int r : rows) {
+            counts[codes[r]]++;
         }
-        return new MatrixFile(rows.length, width, features, labels);
+        return counts;
     }
 
-    private static BaselineProfile profile(FittedPipeline pipeline, Schema schema, Table table, int[] train) {
+    /** The split's matrix, encoded row by row as the store reads it; labels are the only per-row array held. */
+    private static ProducedInputStream matrix(FittedPipeline pipeline, ColumnStore data, double[] y, int[] rows) {
+        float[] labels = new float[rows.length];
+        if (y != null) {
+            for (int i = 0; i < rows.length; i++) {
+                labels[i] = (float) y[rows[i]];
+            }
+        } else {
+            ColumnStore.CodedColumn target = data.coded(pipeline.target());
+            float[] labelOfCode = new float[target.dictionary().size()];
+            for (int code = 0; code < labelOfCode.length; code++) {
+                labelOfCode[code] = pipeline.label(target.dictionary().get(code));
+            }
+            for (int i = 0; i < rows.length; i++) {
+                labels[i] = labelOfCode[target.codes()[rows[i]]];
+            }
+        }
+        ColumnEncoder encoder = new ColumnEncoder(pipeline, data);
+        return MatrixFile.encode(rows.length, pipeline.width(), (i, out) -> encoder.encode(rows[i], out), labels);
+    }
+
+    private static BaselineProfile profile(FittedPipeline pipeline, ColumnStore data, double[] y, int[] train) {
         Map<String, BaselineProfile.FeatureProfile> features = new LinkedHashMap<>();
         for (FeatureSpec spec : pipeline.features()) {
-            List<String> values = table.column(spec.name());
             if (spec.kind() == FeatureSpec.Kind.NUMERIC) {
-                BaselineProfile.NumericBuilder b = new BaselineProfile.NumericBuilder();
-                for (int r : train) {
-                    b.add(FittedPipeline.numeric(values.get(r)));
-                }
-                features.put(spec.name(), b.build());
+                features.put(spec.name(), numericProfile(data.numeric(spec.name()).values(), train));
             } else {
+                ColumnStore.CodedColumn column = data.coded(spec.name());
                 BaselineProfile.CategoricalBuilder b = new BaselineProfile.CategoricalBuilder();
-                for (int r : train) {
-                    b.add(FittedPipeline.category(values.get(r)));
+                int[] counts = countCodes(column, train);
+                for (int code = 0; code < counts.length; code++) {
+                    b.add(FittedPipeline.category(column.dictionary().get(code)), counts[code]);
                 }
                 features.put(spec.name(), b.build());
             }
         }
-        List<String> target = table.column(pipeline.target());
         BaselineProfile.FeatureProfile targetProfile;
         if (pipeline.task() == MlTask.REGRESSION) {
-            BaselineProfile.NumericBuilder b = new BaselineProfile.NumericBuilder();
-            for (int r : train) {
-                b.add(FittedPipeline.numeric(target.get(r)));
-            }
-            targetProfile = b.build();
+            targetProfile = numericProfile(y, train);
         } else {
+            ColumnStore.CodedColumn column = data.coded(pipeline.target());
             BaselineProfile.CategoricalBuilder b = new BaselineProfile.CategoricalBuilder();
-            for (int r : train) {
-                b.add(target.get(r));
+            int[] counts = countCodes(column, train);
+            for (int code = 0; code < counts.length; code++) {
+                b.add(column.dictionary().get(code), counts[code]);
             }
             targetProfile = b.build();
         }
         return new BaselineProfile(train.length, features, targetProfile, null);
     }
 
-    /** Seeded stratified split: by class for classification, by target decile for regression. */
-    static int[][] split(List<String[]> rows, List<String> target, MlTask task, PreprocessRequest.SplitConfig split) {
-        Map<String, List<Integer>> strata = new TreeMap<>();
-        if (task.isClassification()) {
-            for (int i = 0; i < target.size(); i++) {
-                strata.computeIfAbsent(target.get(i), k -> new ArrayList<>()).add(i);
-            }
-        } else {
-            Integer[] order = new Integer[target.size()];
-            for (int i = 0; i < order.length; i++) {
-                order[i] = i;
-            }
-            double[] y = target.stream().mapToDouble(FittedPipeline::numeric).toArray();
-            Arrays.sort(order, Comparator.comparingDouble((Integer i) -> y[i]).thenComparingInt(i -> i));
-            int bins = Math.max(1, Math.min(10, order.length / 20));
-            for (int k = 0; k < order.length; k++) {
-                strata.computeIfAbsent(String.format(Locale.ROOT, "%03d", (long) k * bins / order.length),
-                        s -> new ArrayList<>()).add(order[k]);
+    /** Row order matters: the KLL sketch depends on the order of its updates. */
+    private static BaselineProfile.FeatureProfile numericProfile(double[] values, int[] rows) {
+        BaselineProfile.NumericBuilder b = new BaselineProfile.NumericBuilder();
+        for (int r : rows) {
+            b.add(values[r]);
+        }
+        return b.build();
+    }
+
+    /** Seeded stratified split by class: one stratum per target text, in text order; rows in file order. */
+    static int[][] split(ColumnStore.CodedColumn target, PreprocessRequest.SplitConfig split) {
+        List<String> dictionary = target.dictionary();
+        Integer[] byText = new Integer[dictionary.size()];
+        for (int code = 0; code < byText.length; code++) {
+            byText[code] = code;
+        }
+        Arrays.sort(byText, Comparator.comparing(dictionary::get));
+        int[] stratumOfCode = new int[byText.length];
+        for (int s = 0; s < byText.length; s++) {
+            stratumOfCode[byText[s]] = s;
+        }
+        int[] codes = target.codes();
+        int[] rowOrder = new int[codes.length];
+        int[] stratumAt = new int[codes.length];
+        for (int r = 0; r < codes.length; r++) {
+            rowOrder[r] = r;
+            stratumAt[r] = stratumOfCode[codes[r]];
+        }
+        return assign(group(rowOrder, stratumAt, byText.length), codes.length, split);
+    }
+
+    /**
+     * Seeded stratified split by target decile: rows sorted by target (ties in file order), the sorted sequence
+     * cut into at most 10 bins of equal size; each bin keeps the sorted order.
+     */
+    static int[][] split(double[] y, PreprocessRequest.SplitConfig split) {
+        int n = y.length;
+        int[] sortedRows = sortedByValue(y);
+        int bins = Math.max(1, Math.min(10, n / 20));
+        int[] stratumAt = new int[n];
+        for (int k = 0; k < n; k++) {
+            stratumAt[k] = (int) ((long) k * bins / n);
+        }
+        return assign(group(sortedRows, stratumAt, bins), n, split);
+    }
+
+    /** Row indices sorted by {@code y} ({@link Double#compare} order), equal values in row order. */
+    private static int[] sortedByValue(double[] y) {
+        double[] sorted = y.clone();
+        Arrays.sort(sorted);
+        // Rows with the same value go to consecutive slots starting at the value's first position in `sorted`.
+        int[] used = new int[y.length];
+        int[] rows = new int[y.length];
+        for (int r = 0; r < y.length; r++) {
+            int first = firstIndexOf(sorted, y[r]);
+            rows[first + used[first]++] = r;
+        }
+        return rows;
+    }
+
+    private static int firstIndexOf(double[] sorted, double value) {
+        int low = 0;
+        int high = sorted.length;
+        while (low < high) {
+            int mid = (low + high) >>> 1;
+            if (Double.compare(sorted[mid], value) < 0) {
+                low = mid + 1;
+            } else {
+                high = mid;
             }
         }
+        return low;
+    }
+
+    /** The members of each stratum: {@code order[k]} joins stratum {@code stratumAt[k]}, in the order of k. */
+    private static int[][] group(int[] order, int[] stratumAt, int strata) {
+        int[] sizes = new int[strata];
+        for (int s : stratumAt) {
+            sizes[s]++;
+        }
+        int[][] members = new int[strata][];
+        for (int s = 0; s < strata; s++) {
+            members[s] = new int[sizes[s]];
+        }
+        int[] filled = new int[strata];
+        for (int k = 0; k < order.length; k++) {
+            int s = stratumAt[k];
+            members[s][filled[s]++] = order[k];
+        }
+        return members;
+    }
+
+    /**
+     * Shuffles each stratum with one seeded {@link Random} (the same swaps as {@code Collections.shuffle}, so the
+     * assignment is unchanged from earlier versions), then gives its first rows to test, the next to validation and
+     * the rest to train. Returns train, validation and test row indices, each sorted.
+     */
+    private static int[][] assign(int[][] strata, int rows, PreprocessRequest.SplitConfig split) {
+        final byte train = 0;
+        final byte validation = 1;
+        final byte test = 2;
+        byte[] part = new byte[rows];
+        int[] sizes = new int[3];
         Random random = new Random(split.seed());
-        List<Integer> train = new ArrayList<>();
-        List<Integer> validation = new ArrayList<>();
-        List<Integer> test = new ArrayList<>();
-        for (List<Integer> stratum : strata.values()) {
-            java.util.Collections.shuffle(stratum, random);
-            int n = stratum.size();
+        for (int[] stratum : strata) {
+            for (int i = stratum.length; i > 1; i--) {
+                int j = random.nextInt(i);
+                int swap = stratum[i - 1];
+                stratum[i - 1] = stratum[j];
+                stratum[j] = swap;
+            }
+            int n = stratum.length;
             int nTest = (int) Math.round(n * split.test());
             int nValidation = (int) Math.round(n * split.validation());
             if (n >= 3) {
@@ -307,21 +448,24 @@ public final class PreprocessService {
                 nValidation = Math.max(1, nValidation);
             }
             for (int k = 0; k < n; k++) {
-                (k < nTest ? test : k < nTest + nValidation ? validation : train).add(stratum.get(k));
+                byte p = k < nTest ? test : k < nTest + nValidation ? validation : train;
+                part[stratum[k]] = p;
+                sizes[p]++;
             }
         }
-        if (train.isEmpty() || validation.isEmpty() || test.isEmpty()) {
-            throw new InvalidInputException("the dataset has " + rows.size() + " rows: too few to split into train, "
+        if (sizes[train] == 0 || sizes[validation] == 0 || sizes[test] == 0) {
+            throw new InvalidInputException("the dataset has " + rows + " rows: too few to split into train, "
                     + "validation and test; supply at least 20 rows");
         }
-        return new int[][]{sorted(train), sorted(validation), sorted(test)};
+        int[][] parts = {new int[sizes[train]], new int[sizes[validation]], new int[sizes[test]]};
+        int[] filled = new int[3];
+        for (int r = 0; r < rows; r++) {
+            parts[part[r]][filled[part[r]]++] = r;
+        }
+        return parts;
     }
 
-    private static int[] sorted(List<Integer> rows) {
-        return rows.stream().mapToInt(Integer::intValue).sorted().toArray();
-    }
-
-    static MlTask inferTask(Column target, List<String> values) {
+    static MlTask inferTask(Column target, Collection<String> values) {
         TreeSet<String> distinct = new TreeSet<>(values);
         distinct.remove("");
         if (target.type() == ColumnType.NUMERIC && distinct.size() > MAX_REGRESSION_CLASSES) {
@@ -330,35 +474,68 @@ public final class PreprocessService {
         return distinct.size() == 2 ? MlTask.BINARY : MlTask.MULTICLASS;
     }
 
-    private byte[] rawRows(Table table, int[] rows) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (Writer writer = new OutputStreamWriter(bytes, StandardCharsets.UTF_8);
-             CSVPrinter printer = new CSVPrinter(writer, CSV)) {
-            printer.printRecord(table.names());
-            for (int r : rows) {
-                printer.printRecord((Object[]) table.rows().get(r));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    /**
+     * The test rows verbatim, every column, as {@code test.csv}: copied from a second streaming pass over the
+     * dataset file (the column store keeps only what fitting needs, and numbers as parsed).
+     */
+    private ProducedInputStream rawRows(String key, int rowCount, int[] rows) {
+        boolean[] wanted = new boolean[rowCount];
+        for (int r : rows) {
+            wanted[r] = true;
         }
-        return bytes.toByteArray();
+        InputStream in = artifacts.get(key);
+        CSVParser parser;
+        try {
+            parser = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get()
+                    .parse(new InputStreamReader(in, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            closeQuietly(in);
+            throw new UncheckedIOException("cannot read dataset " + key, e);
+        }
+        Iterator<CSVRecord> records = parser.iterator();
+        return new ProducedInputStream(new ProducedInputStream.Producer() {
+            private CSVPrinter printer;
+            private int row;
+
+            @Override
+            public boolean writeNext(OutputStream out) throws IOException {
+                if (printer == null) {
+                    printer = new CSVPrinter(new OutputStreamWriter(out, StandardCharsets.UTF_8), CSV);
+                    printer.printRecord(parser.getHeaderNames());
+                }
+                while (records.hasNext()) {
+                    CSVRecord record = records.next();
+                    if (wanted[row++]) {
+                        printer.printRecord((Object[]) record.values());
+                        printer.flush();
+                        return true;
+                    }
+                }
+                printer.flush();
+                return false;
+            }
+
+            @Override
+            public void close() throws IOException {
+                parser.close();
+            }
+        });
     }
 
-    private Table readTable(String key, Schema schema) {
-        try (InputStream in = artifacts.get(key);
-             CSVParser parser = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get()
-                     .parse(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-            List<String> names = parser.getHeaderNames();
-            if (!names.equals(schema.names())) {
-                throw new IllegalStateException("dataset file columns " + names + " differ from its schema");
-            }
-            List<String[]> rows = new ArrayList<>();
-            for (CSVRecord record : parser) {
-                rows.add(record.values());
-            }
-            return new Table(List.copyOf(names), rows);
+    /** Streams a produced artifact into the store and releases the producer. */
+    private void put(String key, ProducedInputStream content) {
+        try (content) {
+            artifacts.put(key, content);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read dataset " + key, e);
+            throw new UncheckedIOException("cannot write " + key, e);
+        }
+    }
+
+    private static void closeQuietly(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException ignored) {
+            // the read already failed; that error is the one reported
         }
     }
 

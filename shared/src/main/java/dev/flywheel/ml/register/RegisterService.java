@@ -56,7 +56,10 @@ public final class RegisterService {
         if (evaluation == null || evaluation.selected() == null) {
             throw new InvalidInputException("action 'register' needs 'evaluation': the output of the evaluate step");
         }
-        if (evaluation.gate() != null && !evaluation.gate().passed()) {
+        if (evaluation.gate() == null) {
+            throw new InvalidInputException("the evaluation has no gate decision: pass the whole output of the evaluate step");
+        }
+        if (!evaluation.gate().passed()) {
             throw new InvalidInputException("the evaluation did not pass its gate (" + evaluation.gate().reasons()
                     + "): only a candidate that passed can be registered");
         }

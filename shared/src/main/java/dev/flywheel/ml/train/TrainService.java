@@ -171,6 +171,9 @@ public final class TrainService {
                     break;
                 }
             }
+            if (bestModel == null) {
+                throw new TrainingException("no boosting round completed, so there is no model to keep");
+            }
             best = XGBoost.loadModel(bestModel);
             float[][] predictions = best.predict(dvalid);
             Map<String, Double> finalMetrics = new LinkedHashMap<>();
@@ -199,13 +202,9 @@ public final class TrainService {
             }
             params.put(k, v);
         });
-        Object rounds = params.get("num_round");
-        if (!(rounds instanceof Number) || ((Number) rounds).intValue() < 1) {
-            try {
-                params.put("num_round", Integer.parseInt(String.valueOf(rounds)));
-            } catch (NumberFormatException e) {
-                throw new InvalidInputException("num_round must be a positive integer, got '" + rounds + "'");
-            }
+        params.put("num_round", positiveInteger(params.get("num_round")));
+        if (features.task() == null) {
+            throw new InvalidInputException("features.task is missing: pass the whole output of the preprocess step");
         }
         switch (features.task()) {
             case BINARY -> {
@@ -227,6 +226,20 @@ public final class TrainService {
         params.put("seed", seed);
         params.putIfAbsent("verbosity", 0);
         return params;
+    }
+
+    /** num_round as a whole number of at least 1 (XGBoost crashes the JVM when asked to load zero rounds). */
+    private static int positiveInteger(Object rounds) {
+        double value;
+        try {
+            value = rounds instanceof Number n ? n.doubleValue() : Double.parseDouble(String.valueOf(rounds).trim());
+        } catch (NumberFormatException e) {
+            value = Double.NaN;
+        }
+        if (!(value >= 1) || value != Math.rint(value) || value > Integer.MAX_VALUE) {
+            throw new InvalidInputException("num_round must be a positive integer (a whole number of at least 1), got '" + rounds + "'");
+        }
+        return (int) value;
     }
 
     private BaselineProfile.FeatureProfile predictionProfile(FeatureSet features, float[][] predictions) {

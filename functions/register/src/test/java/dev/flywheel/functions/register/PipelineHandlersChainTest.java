@@ -1,5 +1,6 @@
 package dev.flywheel.functions.register;
 
+import dev.flywheel.lambda.LocalLambdaContext;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -193,7 +194,7 @@ class PipelineHandlersChainTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             handler.handleRequest(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), out,
-                    new FakeContext(handler.getClass().getSimpleName()));
+                    new LocalLambdaContext(handler.getClass().getSimpleName()));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

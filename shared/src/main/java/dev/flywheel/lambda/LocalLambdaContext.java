@@ -1,4 +1,4 @@
-package dev.flywheel.cli.local;
+package dev.flywheel.lambda;
 
 import com.amazonaws.services.lambda.runtime.ClientContext;
 import com.amazonaws.services.lambda.runtime.CognitoIdentity;
@@ -9,14 +9,26 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 
-/** The Lambda {@link Context} a handler sees when the embedded runtime invokes it in-process. */
-final class LocalLambdaContext implements Context {
+/**
+ * The Lambda {@link Context} a handler sees when it runs outside Lambda: invoked in-process by the embedded
+ * runtime, or by a test.
+ */
+public final class LocalLambdaContext implements Context {
+    private static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(15);
+    private static final int DEFAULT_MEMORY_MB = 2048;
+
     private final String functionName;
     private final String requestId = UUID.randomUUID().toString();
     private final Instant deadline;
     private final int memoryMb;
 
-    LocalLambdaContext(String functionName, Duration timeout, int memoryMb) {
+    /** A context with Lambda's longest timeout and 2 GB of memory. */
+    public LocalLambdaContext(String functionName) {
+        this(functionName, DEFAULT_TIMEOUT, DEFAULT_MEMORY_MB);
+    }
+
+    /** @param timeout the invocation's deadline, from now */
+    public LocalLambdaContext(String functionName, Duration timeout, int memoryMb) {
         this.functionName = functionName;
         this.deadline = Instant.now().plus(timeout);
         this.memoryMb = memoryMb;
@@ -49,7 +61,7 @@ final class LocalLambdaContext implements Context {
 
     @Override
     public String getInvokedFunctionArn() {
-        return LocalFunctions.arn(functionName);
+        return "arn:aws:lambda:local:000000000000:function:" + functionName;
     }
 
     @Override
