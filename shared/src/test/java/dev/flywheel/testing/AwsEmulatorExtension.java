@@ -27,8 +27,8 @@ import org.testcontainers.utility.DockerImageName;
  * Starts one AWS emulator per test JVM and injects it as an {@link AwsEmulator} parameter.
  *
  * <p>LocalStack via Testcontainers where a Docker engine answers; otherwise {@code python3 -m moto.server} on a
- * random 127.0.0.1 port (the interpreter comes from the {@code flywheel.moto.python} system property or the
- * {@code FLYWHEEL_MOTO_PYTHON} variable). Where neither can start, the tests are skipped with the reason, unless
+ * random 127.0.0.1 port (the interpreter comes from the {@code FLYWHEEL_MOTO_PYTHON} variable, else the
+ * {@code flywheel.moto.python} system property, else {@code python3}). Where neither can start, the tests are skipped with the reason, unless
  * {@code FLYWHEEL_REQUIRE_AWS_EMULATOR=1}: then the missing emulator fails the build, as on CI.
  */
 public final class AwsEmulatorExtension implements BeforeAllCallback, ParameterResolver {
@@ -81,8 +81,8 @@ public final class AwsEmulatorExtension implements BeforeAllCallback, ParameterR
     }
 
     private static Running startMoto(String dockerProblem) {
-        String python = System.getProperty("flywheel.moto.python",
-                System.getenv().getOrDefault("FLYWHEEL_MOTO_PYTHON", "python3"));
+        String python = firstSet(System.getenv("FLYWHEEL_MOTO_PYTHON"), System.getProperty("flywheel.moto.python"),
+                "python3");
         Process process = null;
         try {
             int port = freePort();
@@ -122,6 +122,15 @@ public final class AwsEmulatorExtension implements BeforeAllCallback, ParameterR
             }
             return new Running(null, "interrupted while starting moto", () -> { });
         }
+    }
+
+    private static String firstSet(String... values) {
+        for (String value : values) {
+            if (value != null && !value.isBlank()) {
+                return value;
+            }
+        }
+        throw new IllegalArgumentException("no value");
     }
 
     private static int freePort() throws IOException {
