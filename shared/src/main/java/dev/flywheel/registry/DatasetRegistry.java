@@ -4,10 +4,7 @@ import dev.flywheel.domain.DatasetVersion;
 import dev.flywheel.json.Json;
 import dev.flywheel.store.MetadataTable;
 import dev.flywheel.store.MetadataTable.Condition;
-import dev.flywheel.store.MetadataTable.Item;
 import dev.flywheel.store.MetadataTable.Put;
-import dev.flywheel.store.MetadataTable.Write;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -16,9 +13,11 @@ import java.util.Optional;
  */
 public final class DatasetRegistry {
     private final MetadataTable table;
+    private final VersionCounter versions;
 
     public DatasetRegistry(MetadataTable table) {
         this.table = table;
+        this.versions = new VersionCounter(table);
     }
 
     /** The outcome of {@link #register}: the version, and whether this call created it. */
@@ -36,19 +35,10 @@ public final class DatasetRegistry {
             if (existing.isPresent()) {
                 return new Registration(existing.get(), false);
             }
-            Optional<Item> counter = table.get(pk, Keys.COUNTER);
-            long latest = counter.map(c -> Json.tree(c.body()).path("latest").asLong()).orElse(0L);
-            int next = Math.toIntExact(latest + 1);
+            int next = versions.writeNext(pk, draft.name(), version -> List.of(
+                    new Put(pk, Keys.version(version), Json.write(draft.withVersion(version)), Condition.ABSENT),
+                    new Put(pk, sha(draft.sha256()), "{\"version\":" + version + "}", Condition.ABSENT)));
             DatasetVersion registered = draft.withVersion(next);
-            List<Write> writes = new ArrayList<>();
-            writes.add(new Put(pk, Keys.COUNTER, "{\"latest\":" + next + "}",
-                    Condition.expecting(counter.map(Item::revision).orElse(0L))));
-            writes.add(new Put(pk, Keys.version(next), Json.write(registered), Condition.ABSENT));
-            writes.add(new Put(pk, sha(draft.sha256()), "{\"version\":" + next + "}", Condition.ABSENT));
-            if (next == 1) {
-                writes.add(new Put(Keys.CATALOG, pk, "{\"name\":" + Json.write(draft.name()) + "}", Condition.ABSENT));
-            }
-            table.write(writes);
             return new Registration(registered, true);
         });
     }

@@ -7,11 +7,8 @@ import dev.flywheel.json.Json;
 import dev.flywheel.store.ConditionFailedException;
 import dev.flywheel.store.MetadataTable;
 import dev.flywheel.store.MetadataTable.Condition;
-import dev.flywheel.store.MetadataTable.Item;
 import dev.flywheel.store.MetadataTable.Put;
-import dev.flywheel.store.MetadataTable.Write;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -24,10 +21,12 @@ public final class ModelRegistry {
     private static final String ALIAS_LOG = "ALIASLOG#";
 
     private final MetadataTable table;
+    private final VersionCounter versions;
     private final Clock clock;
 
     public ModelRegistry(MetadataTable table, Clock clock) {
         this.table = table;
+        this.versions = new VersionCounter(table);
         this.clock = clock;
     }
 
@@ -35,18 +34,9 @@ public final class ModelRegistry {
     public ModelVersion register(ModelVersion draft) {
         String pk = Keys.model(draft.name());
         return Conflicts.retry("registering model " + draft.name(), () -> {
-            Optional<Item> counter = table.get(pk, Keys.COUNTER);
-            long latest = counter.map(c -> Json.tree(c.body()).path("latest").asLong()).orElse(0L);
-            int next = Math.toIntExact(latest + 1);
+            int next = versions.writeNext(pk, draft.name(), version -> List.of(
+                    new Put(pk, Keys.version(version), Json.write(draft.withVersion(version)), Condition.ABSENT)));
             ModelVersion registered = draft.withVersion(next);
-            List<Write> writes = new ArrayList<>();
-            writes.add(new Put(pk, Keys.COUNTER, "{\"latest\":" + next + "}",
-                    Condition.expecting(counter.map(Item::revision).orElse(0L))));
-            writes.add(new Put(pk, Keys.version(next), Json.write(registered), Condition.ABSENT));
-            if (next == 1) {
-                writes.add(new Put(Keys.CATALOG, pk, "{\"name\":" + Json.write(draft.name()) + "}", Condition.ABSENT));
-            }
-            table.write(writes);
             return registered;
         });
     }
