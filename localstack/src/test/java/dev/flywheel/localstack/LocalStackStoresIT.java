@@ -11,22 +11,35 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Map;
+import dev.flywheel.testing.RequiresDocker;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.testcontainers.containers.localstack.LocalStackContainer;
-import org.testcontainers.junit.jupiter.Container;
-import org.testcontainers.junit.jupiter.Testcontainers;
 import org.testcontainers.utility.DockerImageName;
 
 /**
  * Flywheel's stores, configured as a deployed function configures them (FLYWHEEL_MODE=aws), against LocalStack.
- * Runs only where a Docker engine exists; elsewhere JUnit reports it skipped ("disabled without Docker").
+ * Runs only where a Docker engine exists; elsewhere it is skipped with the reason printed once.
  */
-@Testcontainers(disabledWithoutDocker = true)
+@ExtendWith(RequiresDocker.class)
 class LocalStackStoresIT {
-    @Container
-    static final LocalStackContainer LOCALSTACK = new LocalStackContainer(
-            DockerImageName.parse("localstack/localstack:3.8.1"))
-            .withServices(LocalStackContainer.Service.S3, LocalStackContainer.Service.DYNAMODB);
+    static LocalStackContainer LOCALSTACK;
+
+    @BeforeAll
+    static void start() {
+        LOCALSTACK = new LocalStackContainer(DockerImageName.parse("localstack/localstack:3.8.1"))
+                .withServices(LocalStackContainer.Service.S3, LocalStackContainer.Service.DYNAMODB);
+        LOCALSTACK.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (LOCALSTACK != null) {
+            LOCALSTACK.stop();
+        }
+    }
 
     @Test
     void stores_fromAwsConfig_registerAndStoreAgainstLocalStack() throws Exception {

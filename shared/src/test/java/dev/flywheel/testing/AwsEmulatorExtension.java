@@ -26,9 +26,13 @@ import org.testcontainers.utility.DockerImageName;
 /**
  * Starts one AWS emulator per test JVM and injects it as an {@link AwsEmulator} parameter.
  *
- * <p>LocalStack via Testcontainers where a Docker engine answers; otherwise {@code python3 -m moto.server} on a
- * random 127.0.0.1 port (the interpreter comes from the {@code FLYWHEEL_MOTO_PYTHON} variable, else the
- * {@code flywheel.moto.python} system property, else {@code python3}). Where neither can start, the tests are skipped with the reason, unless
+ * <p>LocalStack via Testcontainers where a Docker engine answers; otherwise moto's server on a random 127.0.0.1
+ * port, started through {@code moto_serial_server.py} (beside this class), which lets one request at a time into
+ * moto: {@code python -m moto.server} answers on many threads, and its DynamoDB transactions are not atomic then
+ * (a failed condition restores a snapshot of the whole table, wiping other threads' commits), which made the race
+ * tests fail about half the time although the adapter is right for DynamoDB. The interpreter comes from the
+ * {@code FLYWHEEL_MOTO_PYTHON} variable, else the {@code flywheel.moto.python} system property, else
+ * {@code python3}. Where neither can start, the tests are skipped with the reason, unless
  * {@code FLYWHEEL_REQUIRE_AWS_EMULATOR=1}: then the missing emulator fails the build, as on CI.
  */
 public final class AwsEmulatorExtension implements BeforeAllCallback, ParameterResolver {
@@ -65,7 +69,10 @@ public final class AwsEmulatorExtension implements BeforeAllCallback, ParameterR
     }
 
     private static Running start() {
-        String dockerProblem;
+        String dockerProblem = Docker.unavailableReason().orElse(null);
+        if (dockerProblem != null) {
+            return startMoto(dockerProblem);
+        }
         try {
             if (DockerClientFactory.instance().isDockerAvailable()) {
                 LocalStackContainer localStack = new LocalStackContainer(DockerImageName.parse(LOCALSTACK_IMAGE))
@@ -87,11 +94,13 @@ public final class AwsEmulatorExtension implements BeforeAllCallback, ParameterR
         try {
             int port = freePort();
             Path log = Files.createTempFile("moto-server-", ".log");
-            process = new ProcessBuilder(List.of(python, "-m", "moto.server", "-H", "127.0.0.1", "-p",
+            Path launcher = launcher();
+            ProcessBuilder builder = new ProcessBuilder(List.of(python, launcher.toString(), "127.0.0.1",
                     Integer.toString(port)))
                     .redirectErrorStream(true)
-                    .redirectOutput(log.toFile())
-                    .start();
+                    .redirectOutput(log.toFile());
+            builder.environment().put("MOTO_PORT", Integer.toString(port));
+            process = builder.start();
             Instant deadline = Instant.now().plus(START_TIMEOUT);
             while (!listening(port)) {
                 if (!process.isAlive()) {
@@ -121,6 +130,19 @@ public final class AwsEmulatorExtension implements BeforeAllCallback, ParameterR
                 process.destroyForcibly();
             }
             return new Running(null, "interrupted while starting moto", () -> { });
+        }
+    }
+
+    /** Copies the launcher script out of the test classpath (it may be inside a jar) into a temporary file. */
+    private static Path launcher() throws IOException {
+        try (InputStream in = AwsEmulatorExtension.class.getResourceAsStream("moto_serial_server.py")) {
+            if (in == null) {
+                throw new IOException("moto_serial_server.py is not on the test classpath");
+            }
+            Path script = Files.createTempFile("moto-serial-server-", ".py");
+            Files.write(script, in.readAllBytes());
+            script.toFile().deleteOnExit();
+            return script;
         }
     }
 
