@@ -50,7 +50,8 @@ public final class Output {
         return i < row.size() && row.get(i) != null ? row.get(i) : "";
     }
 
+    /** A metric for people: four decimals, or "undefined" when it could not be computed. */
     public static String number(Double value) {
-        return value == null ? "" : String.format("%.4f", value);
+        return value == null ? "undefined" : String.format("%.4f", value);
     }
 }

@@ -31,8 +31,13 @@ public final class PipelineRunner {
             "{\"max_depth\":4,\"eta\":0.1,\"num_round\":300,\"subsample\":0.9,\"colsample_bytree\":0.9,\"min_child_weight\":1,\"lambda\":5}");
 
     /** What {@code pipeline run} was asked to do. */
-    public record Request(Path data, String target, String model, List<String> exclude, String task, int candidates,
-                          boolean requireApproval, long seed) {
+    /**
+     * @param id       columns that identify a row (they decide its side of the split; never features)
+     * @param naValues tokens read as missing besides an empty field
+     * @param seed     the training seed (the split does not depend on it)
+     */
+    public record Request(Path data, String target, String model, List<String> exclude, List<String> id,
+                          List<String> naValues, String task, int candidates, boolean requireApproval, long seed) {
     }
 
     private PipelineRunner() {
@@ -67,11 +72,15 @@ public final class PipelineRunner {
         ingest.put("target", request.target());
         ArrayNode exclude = ingest.putArray("exclude");
         request.exclude().forEach(exclude::add);
+        ArrayNode id = ingest.putArray("id");
+        request.id().forEach(id::add);
+        ArrayNode naValues = ingest.putArray("naValues");
+        request.naValues().forEach(naValues::add);
         ObjectNode preprocess = input.putObject("preprocess");
         if (request.task() != null) {
             preprocess.put("task", request.task());
         }
-        preprocess.putObject("split").put("seed", request.seed()).put("validation", 0.15).put("test", 0.15);
+        preprocess.putObject("split").put("validation", 0.15).put("test", 0.15);
         ArrayNode candidates = input.putArray("candidates");
         for (int i = 0; i < request.candidates(); i++) {
             candidates.addObject().set("params", Json.tree(CANDIDATES.get(i)));

@@ -32,7 +32,7 @@ class PipelineOnAwsAdaptersIT {
         clients.s3().createBucket(b -> b.bucket(bucket));
         new DynamoDbMetadataTable(clients.dynamoDb(), table).createTableIfMissing();
         var request = new PipelineRunner.Request(PipelineRunCommandTest.CREDIT_G, "class", "credit-risk", List.of(),
-                null, 2, false, 42);
+                List.of(), List.of(), null, 2, false, 42);
 
         try (Workspace workspace = Workspace.open(config)) {
             ExecutionResult result = PipelineRunner.run(workspace, request, ExecutionListener.none());

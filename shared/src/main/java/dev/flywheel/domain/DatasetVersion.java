@@ -1,6 +1,7 @@
 package dev.flywheel.domain;
 
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * One immutable version of a named dataset. The same content (accepted rows plus schema, in canonical form)
@@ -11,6 +12,8 @@ import java.time.Instant;
  * @param quarantinedRows rows rejected by validation (kept in the quarantine artifact with reasons)
  * @param source         where the raw data came from (file:// or s3:// URI)
  * @param artifactUri    where the accepted data lives in the artifact store
+ * @param files          sha256 of each file of the version ({@code data.csv}, {@code schema.json}, ...) as written,
+ *                       checked whenever one is read
  */
 public record DatasetVersion(
         String name,
@@ -21,7 +24,8 @@ public record DatasetVersion(
         long quarantinedRows,
         String source,
         String artifactUri,
-        Instant createdAt) {
+        Instant createdAt,
+        Map<String, String> files) {
 
     public DatasetVersion {
         Require.name(name, "dataset name");
@@ -33,10 +37,12 @@ public record DatasetVersion(
         Require.text(source, "dataset source");
         Require.text(artifactUri, "dataset artifact URI");
         Require.notNull(createdAt, "createdAt");
+        files = files == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(files));
+        files.forEach((file, sha) -> Require.sha256(sha, "sha256 of dataset file " + file));
     }
 
     public DatasetVersion withVersion(int newVersion) {
         return new DatasetVersion(name, newVersion, sha256, schema, rowCount, quarantinedRows, source, artifactUri,
-                createdAt);
+                createdAt, files);
     }
 }

@@ -13,6 +13,8 @@ import java.util.Map;
  * @param metrics        evaluation metrics on the test split
  * @param runId          the training run that produced it
  * @param params         the hyper-parameters it was trained with
+ * @param evaluation     what the gate compared (split, test rows, judged champion) when the pipeline registered it;
+ *                       null for a version registered otherwise
  */
 public record ModelVersion(
         String name,
@@ -24,7 +26,8 @@ public record ModelVersion(
         String runId,
         Map<String, String> params,
         String codeVersion,
-        Instant createdAt) {
+        Instant createdAt,
+        EvaluationEvidence evaluation) {
 
     public ModelVersion {
         Require.name(name, "model name");
@@ -41,6 +44,6 @@ public record ModelVersion(
 
     public ModelVersion withVersion(int newVersion) {
         return new ModelVersion(name, newVersion, artifactUri, artifactSha256, metrics, lineage, runId, params,
-                codeVersion, createdAt);
+                codeVersion, createdAt, evaluation);
     }
 }

@@ -6,11 +6,24 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-/** The ordered columns of a dataset; column names are unique and there is at most one target. */
-public record Schema(List<Column> columns) {
+/**
+ * The ordered columns of a dataset; column names are unique and there is at most one target.
+ *
+ * @param missingValues the tokens besides an empty field that the dataset's files use for a missing value (like
+ *                      {@code NA} or {@code ?}), as the user listed them; empty: only an empty field is missing
+ * @param identity      the columns the user named as a row's identity ({@code --id}), which decide its side of every
+ *                      model's split; empty: a row is identified by its whole canonical content
+ */
+public record Schema(List<Column> columns, List<String> missingValues, List<String> identity) {
+    public Schema(List<Column> columns) {
+        this(columns, List.of(), List.of());
+    }
+
     public Schema {
         Require.notEmpty(columns, "schema columns");
         columns = List.copyOf(columns);
+        missingValues = missingValues == null ? List.of() : List.copyOf(missingValues);
+        identity = identity == null ? List.of() : List.copyOf(identity);
         Set<String> seen = new HashSet<>();
         int targets = 0;
         for (Column column : columns) {
@@ -24,6 +37,11 @@ public record Schema(List<Column> columns) {
         }
         if (targets > 1) {
             throw new InvalidRecordException("schema has " + targets + " target columns; at most one is allowed");
+        }
+        for (String name : identity) {
+            if (!seen.contains(name)) {
+                throw new InvalidRecordException("identity column '" + name + "' is not a column of the schema");
+            }
         }
     }
 
@@ -39,6 +57,12 @@ public record Schema(List<Column> columns) {
     @JsonIgnore
     public List<Column> features() {
         return columns.stream().filter(c -> c.role() == ColumnRole.FEATURE).toList();
+    }
+
+    /** Columns left out of the model's inputs by the schema itself (identifiers, excluded columns, free text). */
+    @JsonIgnore
+    public List<Column> leftOut() {
+        return columns.stream().filter(c -> c.role() != ColumnRole.TARGET && !c.usableFeature()).toList();
     }
 
     @JsonIgnore

@@ -204,7 +204,8 @@ class IngestServiceTest {
     @Test
     void ingest_rejectsAllMissingFeature() throws IOException {
         String source = file("a.csv", "x,empty,class\n1,,a\n2,NA,b\n3,,a\n");
-        assertThatThrownBy(() -> ingest.ingest(IngestRequest.of("m", source, "class")))
+        assertThatThrownBy(() -> ingest.ingest(new IngestRequest("m", source, null, "class", List.of(), List.of(),
+                List.of("NA"), null, null)))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("'empty' has no values");
         assertNothingStored();
     }

@@ -66,8 +66,8 @@ class ModelEndToEndTest {
             SyntheticDataGenerator.of(7, task).write(w, rows);
         }
         var dataset = ingest.ingest(IngestRequest.of(name, csv.toUri().toString(), "target")).dataset();
-        return preprocess.preprocess(new PreprocessRequest(new PreprocessRequest.DatasetRef(name, dataset.version()),
-                null, null)).features();
+        return preprocess.preprocess(new PreprocessRequest("m-" + name,
+                new PreprocessRequest.DatasetRef(name, dataset.version()), null, null)).features();
     }
 
     private TrainResult fit(FeatureSet features, long seed) {
@@ -112,8 +112,7 @@ class ModelEndToEndTest {
         TrainResult first = fit(features, 11);
         TrainResult second = fit(features, 11);
         assertThat(second.runId()).isNotEqualTo(first.runId());
-        List<Map<String, Object>> rows = PreprocessService.readRawRows(stores.artifacts(),
-                features.prefix() + "test.csv").asMaps();
+        List<Map<String, Object>> rows = PreprocessService.readTestRows(stores.artifacts(), features).asMaps();
         try (DjlModelPredictor a = ModelPackage.load(stores.artifacts(), first.packageUri(), first.packageSha256());
              DjlModelPredictor b = ModelPackage.load(stores.artifacts(), second.packageUri())) {
             List<Prediction> pa = a.predictBatch(rows);
@@ -132,17 +131,19 @@ class ModelEndToEndTest {
     void preprocess_secondRunIsACheckpointHit() throws IOException {
         FeatureSet first = features("ckpt", MlTask.BINARY, 800);
         assertThat(first.checkpointHit()).isFalse();
-        FeatureSet second = preprocess.preprocess(new PreprocessRequest(
+        FeatureSet second = preprocess.preprocess(new PreprocessRequest("m-ckpt",
                 new PreprocessRequest.DatasetRef("ckpt", first.datasetVersion()), null, null)).features();
         assertThat(second.checkpointHit()).isTrue();
         assertThat(second.prefix()).isEqualTo(first.prefix());
         assertThat(second.rows()).isEqualTo(first.rows());
         assertThat(stores.artifacts().list(first.prefix())).extracting(k -> k.substring(first.prefix().length()))
-                .contains("manifest.json", "pipeline.json", "profile.json", "train.bin", "validation.bin", "test.bin",
-                        "test.csv", "schema.json");
-        FeatureSet otherSplit = preprocess.preprocess(new PreprocessRequest(
+                .containsExactlyInAnyOrder("manifest.json", "pipeline.json", "profile.json", "train.bin",
+                        "validation.bin", "test.csv", "schema.json");
+        assertThat(second.files()).containsOnlyKeys("pipeline.json", "profile.json", "train.bin", "validation.bin",
+                "test.csv", "schema.json");
+        FeatureSet otherSplit = preprocess.preprocess(new PreprocessRequest("m-ckpt",
                 new PreprocessRequest.DatasetRef("ckpt", first.datasetVersion()), null,
-                new PreprocessRequest.SplitConfig(1L, 0.2, 0.2))).features();
+                new PreprocessRequest.SplitConfig(null, 0.2, 0.2, null))).features();
         assertThat(otherSplit.checkpointHit()).isFalse();
         assertThat(otherSplit.configSha256()).isNotEqualTo(first.configSha256());
     }

@@ -30,7 +30,8 @@ public final class Fixtures {
     public static DatasetVersion dataset(String name, String content) {
         String sha = Hashing.sha256(content);
         return new DatasetVersion(name, 0, sha, schema(), 1000, 3, "file:///data/" + name + ".csv",
-                "file:///home/artifacts/datasets/" + name + "/" + sha + "/data.jsonl", T0);
+                "file:///home/artifacts/datasets/" + name + "/" + sha + "/data.csv", T0,
+                Map.of("data.csv", Hashing.sha256(content)));
     }
 
     public static Lineage lineage() {
@@ -40,6 +41,20 @@ public final class Fixtures {
     public static ModelVersion model(String name, String runId) {
         return new ModelVersion(name, 0, "file:///home/artifacts/models/" + name + "/" + runId + "/package.zip",
                 Hashing.sha256(runId), Map.of("auc", 0.81), lineage(), runId, Map.of("max_depth", "4"),
-                "0.1.0+abc1234", T0);
+                "0.1.0+abc1234", T0, null);
+    }
+
+    /** The placeholders of event fixtures that carry a preprocessing checkpoint ({@code ${DATASET_SHA}}, ...). */
+    public static Map<String, String> checkpointValues(dev.flywheel.ml.features.FeatureSet features) {
+        Map<String, String> values = new java.util.HashMap<>();
+        values.put("DATASET_SHA", features.datasetSha256());
+        values.put("CONFIG_SHA", features.configSha256());
+        values.put("SHA_PIPELINE", features.files().get("pipeline.json"));
+        values.put("SHA_PROFILE", features.files().get("profile.json"));
+        values.put("SHA_SCHEMA", features.files().get("schema.json"));
+        values.put("SHA_TEST_ROWS", features.files().get("test.csv"));
+        values.put("SHA_TRAIN", features.files().get("train.bin"));
+        values.put("SHA_VALIDATION", features.files().get("validation.bin"));
+        return values;
     }
 }

@@ -4,6 +4,8 @@ import dev.flywheel.cli.CommonOptions;
 import dev.flywheel.cli.Output;
 import dev.flywheel.cli.Workspace;
 import dev.flywheel.domain.DatasetVersion;
+import dev.flywheel.json.Json;
+import dev.flywheel.ml.ingest.DatasetFiles;
 import dev.flywheel.registry.DatasetNotFoundException;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,13 +51,20 @@ public final class DatasetsCommand {
         @Parameters(paramLabel = "NAME")
         String name;
         // Not the standard -V/--version of the other commands: here --version picks a dataset or model version.
-        @Option(names = "--version", paramLabel = "V")
+        @Option(names = "--version", paramLabel = "V", description = "The version to show (default: every version).")
         Integer version;
+        @Option(names = "--verify", description = "Read every file of the version and check it against the sha256 "
+                + "registered when it was written (default: the latest version).")
+        boolean verify;
 
         @Override
         public Integer call() {
             try (Workspace workspace = Workspace.open(common.home())) {
                 var registry = workspace.stores().registries().datasets();
+                if (version == null && verify) {
+                    version = registry.latest(name).map(DatasetVersion::version).orElseThrow(() ->
+                            new DatasetNotFoundException("no dataset named '" + name + "'; see `flywheel datasets list`"));
+                }
                 if (version == null) {
                     List<DatasetVersion> versions = registry.versions(name);
                     if (versions.isEmpty()) {
@@ -71,8 +80,13 @@ public final class DatasetsCommand {
                     return 0;
                 }
                 DatasetVersion d = registry.get(name, version);
+                List<String> verified = verify ? DatasetFiles.verify(workspace.stores().artifacts(), d) : List.of();
                 if (common.json()) {
-                    Output.json(d);
+                    var json = Json.toTree(d);
+                    if (verify) {
+                        ((com.fasterxml.jackson.databind.node.ObjectNode) json).set("verified", Json.toTree(verified));
+                    }
+                    Output.json(json);
                     return 0;
                 }
                 List<List<String>> rows = new ArrayList<>();
@@ -82,10 +96,22 @@ public final class DatasetsCommand {
                 rows.add(List.of("source", d.source()));
                 rows.add(List.of("artifact", d.artifactUri()));
                 rows.add(List.of("created", d.createdAt().toString()));
+                rows.add(List.of("missing values", d.schema().missingValues().isEmpty() ? "empty fields only"
+                        : "empty fields and " + String.join(" ", d.schema().missingValues())));
+                rows.add(List.of("row identity", d.schema().identity().isEmpty() ? "the row's content"
+                        : String.join(", ", d.schema().identity())));
+                d.files().forEach((file, sha) -> rows.add(List.of("file " + file, "sha256 " + sha
+                        + (verified.contains(file) ? "  verified" : ""))));
                 Output.table(List.of("", ""), rows);
                 System.out.println();
-                Output.table(List.of("COLUMN", "TYPE", "ROLE", "NULLABLE"), d.schema().columns().stream()
-                        .map(c -> List.of(c.name(), c.type().name(), c.role().name(), Boolean.toString(c.nullable()))).toList());
+                Output.table(List.of("COLUMN", "TYPE", "ROLE", "NULLABLE", "WHY"), d.schema().columns().stream()
+                        .map(c -> List.of(c.name(), c.type().name(), c.role().name(), Boolean.toString(c.nullable()),
+                                c.reason() == null ? "" : c.reason())).toList());
+                if (verify) {
+                    System.out.println();
+                    System.out.println("verified: " + verified.size() + " files match the sha256 registered with v"
+                            + d.version());
+                }
                 return 0;
             }
         }

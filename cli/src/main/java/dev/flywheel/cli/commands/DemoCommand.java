@@ -46,7 +46,8 @@ public final class DemoCommand implements Callable<Integer> {
             Files.copy(in, data, StandardCopyOption.REPLACE_EXISTING);
         }
         ExecutionListener progress = common.json() ? ExecutionListener.none() : new Progress(System.err);
-        var request = new PipelineRunner.Request(data, "class", "credit-risk", List.of(), null, candidates, false, 42);
+        var request = new PipelineRunner.Request(data, "class", "credit-risk", List.of(), List.of(), List.of(),
+                null, candidates, false, 42);
         try (Workspace workspace = Workspace.open(common.home())) {
             say("Flywheel demo — home " + common.home().toAbsolutePath());
             say("1/2 Training pipeline on German Credit (1000 rows, target 'class'), " + candidates + " candidates:");

@@ -4,7 +4,10 @@ import dev.flywheel.cli.CommonOptions;
 import dev.flywheel.cli.Output;
 import dev.flywheel.cli.Workspace;
 import dev.flywheel.domain.AliasMove;
+import dev.flywheel.domain.EvaluationEvidence;
 import dev.flywheel.domain.ModelAlias;
+import dev.flywheel.ml.ArtifactIo;
+import dev.flywheel.ml.model.PackageFiles;
 import dev.flywheel.domain.ModelVersion;
 import dev.flywheel.json.Json;
 import dev.flywheel.registry.ModelNotFoundException;
@@ -60,15 +63,21 @@ public final class ModelsCommand {
         @Parameters(paramLabel = "NAME")
         String name;
         // Not the standard -V/--version of the other commands: here --version picks a dataset or model version.
-        @Option(names = "--version", paramLabel = "V")
+        @Option(names = "--version", paramLabel = "V", description = "The version to show (default: every version).")
         Integer version;
         @Option(names = "--alias", paramLabel = "A", description = "champion or challenger")
         String alias;
+        @Option(names = "--verify", description = "Check the version's package against the sha256 it was registered "
+                + "with and every file in it against its manifest (default: the champion).")
+        boolean verify;
 
         @Override
         public Integer call() {
             try (Workspace workspace = Workspace.open(common.home())) {
                 ModelRegistry models = workspace.stores().registries().models();
+                if (verify && version == null && alias == null) {
+                    alias = ModelAlias.CHAMPION;
+                }
                 if (version == null && alias == null) {
                     List<ModelVersion> versions = models.versions(name);
                     if (versions.isEmpty()) {
@@ -93,8 +102,19 @@ public final class ModelsCommand {
                     return 0;
                 }
                 ModelVersion v = alias != null ? models.resolve(name, alias) : models.get(name, version);
+                List<String> verified = List.of();
+                if (verify) {
+                    var artifacts = workspace.stores().artifacts();
+                    byte[] zip = ArtifactIo.bytes(artifacts, artifacts.keyOf(v.artifactUri()));
+                    verified = List.copyOf(new java.util.TreeSet<>(PackageFiles.verify(v.artifactUri(), zip,
+                            v.artifactSha256()).keySet()));
+                }
                 if (common.json()) {
-                    Output.json(v);
+                    var json = (com.fasterxml.jackson.databind.node.ObjectNode) Json.toTree(v);
+                    if (verify) {
+                        json.set("verified", Json.toTree(verified));
+                    }
+                    Output.json(json);
                     return 0;
                 }
                 List<List<String>> rows = new ArrayList<>();
@@ -108,6 +128,30 @@ public final class ModelsCommand {
                 rows.add(List.of("code version", v.codeVersion()));
                 v.params().forEach((k, val) -> rows.add(List.of("param " + k, val)));
                 v.metrics().forEach((k, val) -> rows.add(List.of("test " + k, Output.number(val))));
+                EvaluationEvidence e = v.evaluation();
+                if (e != null) {
+                    rows.add(List.of("split", "salt '" + e.split().salt() + "', validation " + e.split().validation()
+                            + ", test " + e.split().test() + ", rows identified by " + (e.split().fromContent()
+                            ? "their content" : String.join(", ", e.split().identityColumns()))));
+                    rows.add(List.of("test rows", e.testRows().count() + " (ids sha256 " + e.testRows().sha256() + ")"));
+                    if (e.judgedChampion().none()) {
+                        rows.add(List.of("judged against", "no champion (thresholds only)"));
+                    } else {
+                        rows.add(List.of("judged against", "champion v" + e.judgedChampion().version()
+                                + " (alias revision " + e.judgedChampion().revision() + ") on "
+                                + (e.comparedRows() == null ? 0 : e.comparedRows().count())
+                                + " test rows neither trained on"));
+                        e.championMetrics().forEach((k, val) -> rows.add(List.of("champion " + k + " (compared rows)",
+                                Output.number(val))));
+                    }
+                    rows.add(List.of("gate verdict", e.verdict()));
+                    e.reasons().forEach(r -> rows.add(List.of("gate", r)));
+                } else {
+                    rows.add(List.of("evaluation", "none recorded (registered outside the pipeline)"));
+                }
+                if (verify) {
+                    rows.add(List.of("verified", "package sha256 and " + verified.size() + " files match"));
+                }
                 Output.table(List.of("", ""), rows);
                 return 0;
             }

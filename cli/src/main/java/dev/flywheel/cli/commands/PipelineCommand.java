@@ -44,11 +44,22 @@ public final class PipelineCommand {
         String model;
         @Option(names = "--exclude", split = ",", paramLabel = "COLS", description = "Columns never used as features.")
         List<String> exclude = new ArrayList<>();
+        @Option(names = "--id", split = ",", paramLabel = "COLS",
+                description = "Columns that identify a row: never features, and they decide the row's side of the "
+                        + "train/validation/test split (default: the row's whole content). Set on a dataset's first "
+                        + "run; later runs keep it.")
+        List<String> id = new ArrayList<>();
+        @Option(names = "--na-values", split = ",", paramLabel = "TOKENS",
+                description = "Values read as missing besides an empty field, e.g. NA,? (default: none). Set on a "
+                        + "dataset's first run; later runs keep them.")
+        List<String> naValues = new ArrayList<>();
         @Option(names = "--task", paramLabel = "TASK", description = "binary, multiclass or regression (default: inferred).")
         String task;
         @Option(names = "--candidates", defaultValue = "4", paramLabel = "N", description = "Hyper-parameter candidates trained in parallel (default: ${DEFAULT-VALUE}).")
         int candidates;
-        @Option(names = "--seed", defaultValue = "42", description = "Seed of splits and training (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--seed", defaultValue = "42", paramLabel = "S",
+                description = "Seed of the training randomness (default: ${DEFAULT-VALUE}). The split does not depend on "
+                        + "it: rows are split by a stable hash of their identity, salted by the model name.")
         long seed;
         @Option(names = "--require-approval", description = "Pause before promotion until `flywheel approve TOKEN`.")
         boolean requireApproval;
@@ -61,7 +72,8 @@ public final class PipelineCommand {
             if (task != null && !List.of("binary", "multiclass", "regression").contains(task)) {
                 throw new ParameterException(spec.commandLine(), "--task must be binary, multiclass or regression, got '" + task + "'");
             }
-            var request = new PipelineRunner.Request(data, target, model, exclude, task, candidates, requireApproval, seed);
+            var request = new PipelineRunner.Request(data, target, model, exclude, id, naValues, task, candidates,
+                    requireApproval, seed);
             try (Workspace workspace = Workspace.open(common.home())) {
                 long started = System.nanoTime();
                 if (!common.json()) {
@@ -90,12 +102,17 @@ public final class PipelineCommand {
         summary.set("model", output.path("model").isMissingNode() ? null : output.get("model"));
         summary.set("version", output.path("version").isMissingNode() ? null : output.get("version"));
         summary.put("promoted", output.path("promoted").asBoolean(false));
-        summary.set("metrics", output.path("metrics").isMissingNode() ? Json.object() : output.get("metrics"));
-        if (output.has("gate")) {
-            summary.set("gate", output.get("gate"));
+        for (String field : List.of("outcome", "reason")) {
+            if (output.hasNonNull(field)) {
+                summary.set(field, output.get(field));
+            }
         }
-        if (output.has("champion")) {
-            summary.set("champion", output.get("champion"));
+        summary.set("metrics", output.path("metrics").isMissingNode() ? Json.object() : output.get("metrics"));
+        for (String field : List.of("gate", "champion", "testRows", "comparedRows", "quarantinedRows", "quarantineUri",
+                "leftOut")) {
+            if (output.has(field)) {
+                summary.set(field, output.get(field));
+            }
         }
         if (output.has("dataset")) {
             JsonNode dataset = output.get("dataset");
@@ -122,13 +139,33 @@ public final class PipelineCommand {
         }
         rows.add(List.of("model", summary.path("model").asText("") + (summary.path("version").isNumber()
                 ? " v" + summary.path("version").asInt() : "")));
-        rows.add(List.of("promoted to champion", summary.path("promoted").asBoolean() ? "yes" : "no"));
+        if (summary.path("quarantinedRows").asLong() > 0) {
+            rows.add(List.of("quarantined", summary.path("quarantinedRows").asLong() + " rows, with reasons in "
+                    + summary.path("quarantineUri").asText()));
+        }
+        for (JsonNode column : summary.path("leftOut")) {
+            rows.add(List.of("left out", column.path("column").asText() + ": " + column.path("reason").asText()));
+        }
+        rows.add(List.of("promoted to champion", summary.path("promoted").asBoolean() ? "yes"
+                : "no" + (summary.path("outcome").asText("").equals("superseded") ? " (superseded)" : "")));
+        if (summary.hasNonNull("reason") && !summary.path("promoted").asBoolean()) {
+            rows.add(List.of("why", summary.path("reason").asText()));
+        }
         for (Map.Entry<String, JsonNode> metric : iterable(summary.path("metrics"))) {
-            rows.add(List.of("test " + metric.getKey(), Output.number(metric.getValue().asDouble())));
+            rows.add(List.of("test " + metric.getKey(), metric.getValue().isNumber()
+                    ? Output.number(metric.getValue().asDouble()) : Output.number(null)));
+        }
+        if (summary.path("testRows").isObject()) {
+            rows.add(List.of("test rows", summary.path("testRows").path("count").asLong() + " (ids sha256 "
+                    + abbreviate(summary.path("testRows").path("sha256").asText()) + ")"));
         }
         JsonNode champion = summary.path("champion");
         if (champion.isObject() && champion.has("version")) {
-            rows.add(List.of("previous champion", "v" + champion.path("version").asInt()));
+            rows.add(List.of("compared with", "champion v" + champion.path("version").asInt() + " on "
+                    + summary.path("comparedRows").path("count").asLong() + " test rows neither model trained on"));
+        }
+        if (summary.path("gate").has("verdict")) {
+            rows.add(List.of("gate verdict", summary.path("gate").path("verdict").asText()));
         }
         for (JsonNode reason : summary.path("gate").path("reasons")) {
             rows.add(List.of("gate", reason.asText()));
@@ -139,6 +176,10 @@ public final class PipelineCommand {
         }
         rows.add(List.of("wall time", String.format("%.1f s", summary.path("seconds").asDouble())));
         Output.table(List.of("", ""), rows);
+    }
+
+    private static String abbreviate(String sha) {
+        return sha.length() > 12 ? sha.substring(0, 12) + "…" : sha;
     }
 
     private static Iterable<Map.Entry<String, JsonNode>> iterable(JsonNode node) {

@@ -1,5 +1,6 @@
 package dev.flywheel.ml.evaluate;
 
+import dev.flywheel.ml.InvalidInputException;
 import dev.flywheel.ml.MlTask;
 
 import java.util.Map;
@@ -7,13 +8,17 @@ import java.util.Map;
 /**
  * The promotion gate.
  *
- * @param thresholds     absolute bounds on test metrics: a minimum for higher-is-better metrics (auc, accuracy,
- *                       r2...), a maximum for the others (rmse, logloss...)
- * @param minImprovement the challenger must beat the champion on {@code metric} by more than this (default 0:
- *                       strictly better, so a challenger that only ties never replaces the champion)
- * @param metric         the comparison metric
+ * @param thresholds       absolute bounds on test metrics: a minimum for higher-is-better metrics (auc, accuracy,
+ *                         r2...), a maximum for the others (rmse, logloss...)
+ * @param minImprovement   the challenger must beat the champion on {@code metric} by more than this (default 0:
+ *                         strictly better, so a challenger that only ties never replaces the champion)
+ * @param metric           the comparison metric
+ * @param minComparedRows  the fewest rows that neither model trained on for the gate to decide (default 200, or the
+ *                         whole test set when it is smaller); with fewer it refuses to decide
  */
-public record GateConfig(Map<String, Double> thresholds, Double minImprovement, String metric) {
+public record GateConfig(Map<String, Double> thresholds, Double minImprovement, String metric,
+                         Integer minComparedRows) {
+    public static final int DEFAULT_MIN_COMPARED_ROWS = 200;
 
     /** Fills the fields the request left out with the task's defaults. */
     public GateConfig withDefaults(MlTask task) {
@@ -27,6 +32,15 @@ public record GateConfig(Map<String, Double> thresholds, Double minImprovement, 
             case MULTICLASS -> "accuracy";
             case REGRESSION -> "rmse";
         };
-        return new GateConfig(t, minImprovement == null ? 0.0 : minImprovement, m);
+        if (minComparedRows != null && minComparedRows < 1) {
+            throw new InvalidInputException("gate.minComparedRows must be at least 1, got " + minComparedRows);
+        }
+        return new GateConfig(t, minImprovement == null ? 0.0 : minImprovement, m,
+                minComparedRows == null ? DEFAULT_MIN_COMPARED_ROWS : minComparedRows);
+    }
+
+    /** The rows needed to decide when the test set holds {@code testRows}. */
+    public long requiredComparedRows(long testRows) {
+        return Math.min(minComparedRows == null ? DEFAULT_MIN_COMPARED_ROWS : minComparedRows, testRows);
     }
 }

@@ -8,9 +8,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Test-split metrics of predictions against true labels (class names, or numbers for regression). */
+/**
+ * Test-split metrics of predictions against true labels (class names, or numbers for regression), defined as
+ * scikit-learn defines them (checked against its values in the tests). A metric that is undefined on the rows
+ * given (AUC with one class present, precision with no positive prediction, R² of a constant target) is null,
+ * never a number that looks like a result.
+ */
 public final class Metrics {
-    private static final double EPS = 1e-15;
+    /** Probabilities are clipped to [EPS, 1 - EPS] for log loss: float64 machine epsilon, as scikit-learn does. */
+    private static final double EPS = Math.ulp(1.0);
 
     private Metrics() {
     }
@@ -52,15 +58,13 @@ public final class Metrics {
                 fn++;
             }
         }
-        double precision = tp + fp == 0 ? 0 : (double) tp / (tp + fp);
-        double recall = tp + fn == 0 ? 0 : (double) tp / (tp + fn);
         Map<String, Double> m = new LinkedHashMap<>();
-        m.put("auc", rocAuc(score, actual));
-        m.put("logloss", logLoss / n);
-        m.put("accuracy", (double) correct / n);
-        m.put("precision", precision);
-        m.put("recall", recall);
-        m.put("f1", precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall));
+        m.put("auc", defined(rocAuc(score, actual)));
+        m.put("logloss", n == 0 ? null : logLoss / n);
+        m.put("accuracy", n == 0 ? null : (double) correct / n);
+        m.put("precision", ratio(tp, tp + fp));
+        m.put("recall", ratio(tp, tp + fn));
+        m.put("f1", ratio(2 * tp, 2 * tp + fp + fn));
         return m;
     }
 
@@ -122,16 +126,20 @@ public final class Metrics {
                 }
             }
         }
+        // Macro F1 averages the classes whose F1 is defined (a class neither present nor predicted has none).
         double f1Sum = 0;
+        int defined = 0;
         for (int c = 0; c < k; c++) {
-            double precision = tp[c] + fp[c] == 0 ? 0 : (double) tp[c] / (tp[c] + fp[c]);
-            double recall = tp[c] + fn[c] == 0 ? 0 : (double) tp[c] / (tp[c] + fn[c]);
-            f1Sum += precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
+            Double f1 = ratio(2 * tp[c], 2 * tp[c] + fp[c] + fn[c]);
+            if (f1 != null) {
+                f1Sum += f1;
+                defined++;
+            }
         }
         Map<String, Double> m = new LinkedHashMap<>();
-        m.put("accuracy", (double) correct / n);
-        m.put("macroF1", f1Sum / k);
-        m.put("logloss", logLoss / n);
+        m.put("accuracy", n == 0 ? null : (double) correct / n);
+        m.put("macroF1", defined == 0 ? null : f1Sum / defined);
+        m.put("logloss", n == 0 ? null : logLoss / n);
         return m;
     }
 
@@ -153,10 +161,19 @@ public final class Metrics {
             sst += (y[i] - mean) * (y[i] - mean);
         }
         Map<String, Double> m = new LinkedHashMap<>();
-        m.put("rmse", Math.sqrt(sse / n));
-        m.put("mae", sae / n);
-        m.put("r2", sst == 0 ? Double.NaN : 1 - sse / sst);
+        m.put("rmse", n == 0 ? null : Math.sqrt(sse / n));
+        m.put("mae", n == 0 ? null : sae / n);
+        m.put("r2", sst == 0 ? null : 1 - sse / sst);
         return m;
+    }
+
+    /** {@code numerator / denominator}, or null (undefined) when the denominator is 0. */
+    private static Double ratio(long numerator, long denominator) {
+        return denominator == 0 ? null : (double) numerator / denominator;
+    }
+
+    private static Double defined(double value) {
+        return Double.isNaN(value) ? null : value;
     }
 
     private static double clip(double p) {

@@ -7,6 +7,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.TreeMap;
 
 /**
@@ -37,9 +38,18 @@ public record BaselineProfile(long rows, Map<String, FeatureProfile> features, F
         }
     }
 
-    /** Accumulates a numeric profile. */
+    /**
+     * Accumulates a numeric profile. The same values in the same order give the same profile, byte for byte: the
+     * KLL sketch's compaction draws from one random source that DataSketches shares across the JVM and does not
+     * let callers seed, so the sketch is built in {@link #build} under a lock with that source re-seeded. Without
+     * this, two checkpoints of the same data differ, and concurrent runs writing one checkpoint disagree on it.
+     */
     public static final class NumericBuilder {
-        private final KllDoublesSketch sketch = KllDoublesSketch.newHeapInstance(200);
+        private static final long SKETCH_SEED = 0x5eed_f1e1_d0c5L;
+        private static final Random SKETCH_RANDOM = kllRandom();
+
+        private double[] values = new double[256];
+        private int size;
         private long count;
         private long missing;
         private double sum;
@@ -51,7 +61,10 @@ public record BaselineProfile(long rows, Map<String, FeatureProfile> features, F
                 missing++;
                 return;
             }
-            sketch.update(value);
+            if (size == values.length) {
+                values = java.util.Arrays.copyOf(values, size + (size >> 1));
+            }
+            values[size++] = value;
             sum += value;
             sumSq += value * value;
         }
@@ -60,9 +73,28 @@ public record BaselineProfile(long rows, Map<String, FeatureProfile> features, F
             long n = count - missing;
             Double mean = n == 0 ? null : sum / n;
             Double std = n == 0 ? null : Math.sqrt(Math.max(0, sumSq / n - (sum / n) * (sum / n)));
+            KllDoublesSketch sketch = KllDoublesSketch.newHeapInstance(200);
+            synchronized (SKETCH_RANDOM) {
+                SKETCH_RANDOM.setSeed(SKETCH_SEED);
+                for (int i = 0; i < size; i++) {
+                    sketch.update(values[i]);
+                }
+            }
             return new FeatureProfile("numeric", count, count == 0 ? 0 : (double) missing / count, mean, std,
                     n == 0 ? null : sketch.getMinItem(), n == 0 ? null : sketch.getMaxItem(),
                     Base64.getEncoder().encodeToString(sketch.toByteArray()), null);
+        }
+
+        private static Random kllRandom() {
+            try {
+                java.lang.reflect.Field field = Class.forName("org.apache.datasketches.kll.KllSketch")
+                        .getDeclaredField("random");
+                field.setAccessible(true);
+                return (Random) field.get(null);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                throw new IllegalStateException("this DataSketches version keeps KLL's random source elsewhere; "
+                        + "baseline profiles would not be reproducible", e);
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.flywheel.ml.features;
 
+import dev.flywheel.ml.Values;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -34,7 +35,7 @@ final class ColumnEncoder {
             ColumnStore.CodedColumn column = data.coded(f.name());
             int[] indexOfCode = new int[column.dictionary().size()];
             for (int code = 0; code < indexOfCode.length; code++) {
-                indexOfCode[code] = f.categories().indexOf(FittedPipeline.category(column.dictionary().get(code)));
+                indexOfCode[code] = f.categories().indexOf(FittedPipeline.category(column.dictionary().get(code), Values.Missing.EMPTY_ONLY));
             }
             int n = f.categories().size();
             inputs.add(f.kind() == FeatureSpec.Kind.ONE_HOT

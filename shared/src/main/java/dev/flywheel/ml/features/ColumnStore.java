@@ -1,5 +1,6 @@
 package dev.flywheel.ml.features;
 
+import dev.flywheel.ml.Values;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -46,11 +47,13 @@ final class ColumnStore {
     private final int rows;
     private final Map<String, NumericColumn> numeric;
     private final Map<String, CodedColumn> coded;
+    private final byte[] parts;
 
-    private ColumnStore(int rows, Map<String, NumericColumn> numeric, Map<String, CodedColumn> coded) {
+    private ColumnStore(int rows, Map<String, NumericColumn> numeric, Map<String, CodedColumn> coded, byte[] parts) {
         this.rows = rows;
         this.numeric = numeric;
         this.coded = coded;
+        this.parts = parts;
     }
 
     /**
@@ -60,9 +63,10 @@ final class ColumnStore {
      * @param numericColumns  columns to keep as numbers
      * @param codedColumns    columns to keep dictionary-encoded
      * @param expectedRows    rows the file should hold (sizes the arrays; a wrong guess only costs a copy)
+     * @param splitter        assigns each row to train, validation or test from all its values
      */
     static ColumnStore read(Reader csv, List<String> expectedNames, Set<String> numericColumns,
-                            Set<String> codedColumns, long expectedRows) throws IOException {
+                            Set<String> codedColumns, long expectedRows, RowSplitter splitter) throws IOException {
         try (CSVParser parser = WITH_HEADER.parse(csv)) {
             List<String> names = parser.getHeaderNames();
             if (!names.equals(expectedNames)) {
@@ -79,7 +83,12 @@ final class ColumnStore {
                 }
             }
             int row = 0;
+            byte[] parts = new byte[capacity];
             for (CSVRecord record : parser) {
+                if (row == parts.length) {
+                    parts = Arrays.copyOf(parts, grow(row));
+                }
+                parts[row] = splitter.part(record.values());
                 for (NumericReader n : numbers) {
                     n.add(row, record.get(n.index));
                 }
@@ -99,12 +108,17 @@ final class ColumnStore {
                 coded.put(t.name, new CodedColumn(t.codes.length == row ? t.codes : Arrays.copyOf(t.codes, row),
                         List.copyOf(t.dictionary)));
             }
-            return new ColumnStore(row, numeric, coded);
+            return new ColumnStore(row, numeric, coded, parts.length == row ? parts : Arrays.copyOf(parts, row));
         }
     }
 
     int rows() {
         return rows;
+    }
+
+    /** The part of each row: {@link RowSplitter#TRAIN}, {@link RowSplitter#VALIDATION} or {@link RowSplitter#TEST}. */
+    byte[] parts() {
+        return parts;
     }
 
     NumericColumn numeric(String name) {
@@ -137,7 +151,7 @@ final class ColumnStore {
             if (row == values.length) {
                 values = Arrays.copyOf(values, grow(row));
             }
-            values[row] = FittedPipeline.numeric(text);
+            values[row] = FittedPipeline.numeric(text, Values.Missing.EMPTY_ONLY);
         }
     }
 

@@ -15,11 +15,18 @@ import java.util.Map;
  * training and serving transform rows the same way.
  */
 public record FittedPipeline(int formatVersion, MlTask task, String target, List<String> classes,
-                             List<FeatureSpec> features, List<String> excluded) {
+                             List<FeatureSpec> features, List<String> excluded, List<String> missingValues) {
     public FittedPipeline {
         classes = classes == null ? List.of() : List.copyOf(classes);
         features = List.copyOf(features);
         excluded = excluded == null ? List.of() : List.copyOf(excluded);
+        missingValues = missingValues == null ? List.of() : List.copyOf(missingValues);
+    }
+
+    /** The dataset's missing-value tokens: a request value equal to one of them is missing, as in training. */
+    @JsonIgnore
+    public Values.Missing missing() {
+        return Values.Missing.of(missingValues);
     }
 
     @JsonIgnore
@@ -40,10 +47,14 @@ public record FittedPipeline(int formatVersion, MlTask task, String target, List
 
     /** Writes the inputs of one raw row into {@code out} from {@code offset}; absent keys count as missing. */
     public void transform(Map<String, ?> row, float[] out, int offset) {
+        transform(row, out, offset, missing());
+    }
+
+    private void transform(Map<String, ?> row, float[] out, int offset, Values.Missing missing) {
         int i = offset;
         for (FeatureSpec f : features) {
             Object raw = row.get(f.name());
-            i = write(f, raw, out, i);
+            i = write(f, raw, out, i, missing);
         }
     }
 
@@ -51,8 +62,9 @@ public record FittedPipeline(int formatVersion, MlTask task, String target, List
     public float[] transform(List<? extends Map<String, ?>> rows) {
         int width = width();
         float[] out = new float[rows.size() * width];
+        Values.Missing missing = missing();
         for (int r = 0; r < rows.size(); r++) {
-            transform(rows.get(r), out, r * width);
+            transform(rows.get(r), out, r * width, missing);
         }
         return out;
     }
@@ -86,10 +98,10 @@ public record FittedPipeline(int formatVersion, MlTask task, String target, List
         return d != null ? Values.canonicalNumber(d) : text;
     }
 
-    private static int write(FeatureSpec f, Object raw, float[] out, int i) {
+    private static int write(FeatureSpec f, Object raw, float[] out, int i, Values.Missing tokens) {
         switch (f.kind()) {
             case NUMERIC -> {
-                double v = numeric(raw);
+                double v = numeric(raw, tokens);
                 boolean missing = Double.isNaN(v);
                 out[i++] = (float) (missing ? f.median() : v);
                 if (f.missingIndicator()) {
@@ -97,7 +109,7 @@ public record FittedPipeline(int formatVersion, MlTask task, String target, List
                 }
             }
             case ONE_HOT -> {
-                String key = category(raw);
+                String key = category(raw, tokens);
                 int index = f.categories().indexOf(key);
                 int n = f.categories().size();
                 for (int k = 0; k <= n; k++) {
@@ -107,14 +119,15 @@ public record FittedPipeline(int formatVersion, MlTask task, String target, List
                 i += n + 1;
             }
             case ORDINAL -> {
-                int index = f.categories().indexOf(category(raw));
+                int index = f.categories().indexOf(category(raw, tokens));
                 out[i++] = index < 0 ? f.categories().size() : index;
             }
         }
         return i;
     }
 
-    static double numeric(Object raw) {
+    /** A value as a number (booleans as 1/0), NaN when missing or not a number. */
+    static double numeric(Object raw, Values.Missing missing) {
         if (raw == null) {
             return Double.NaN;
         }
@@ -126,7 +139,7 @@ public record FittedPipeline(int formatVersion, MlTask task, String target, List
             return b ? 1 : 0;
         }
         String text = raw.toString();
-        if (Values.isMissing(text)) {
+        if (missing.test(text)) {
             return Double.NaN;
         }
         Double d = Values.number(text);
@@ -137,7 +150,8 @@ public record FittedPipeline(int formatVersion, MlTask task, String target, List
         return b == null ? Double.NaN : (b ? 1 : 0);
     }
 
-    static String category(Object raw) {
+    /** A value as a category: its trimmed text, numbers in canonical form, "" when missing. */
+    static String category(Object raw, Values.Missing missing) {
         if (raw == null) {
             return "";
         }
@@ -145,6 +159,6 @@ public record FittedPipeline(int formatVersion, MlTask task, String target, List
             return Values.canonicalNumber(n.doubleValue());
         }
         String text = raw.toString();
-        return Values.isMissing(text) ? "" : text.trim();
+        return missing.test(text) ? "" : text.trim();
     }
 }

@@ -85,6 +85,10 @@ public record MatrixFile(int rows, int columns, float[] features, float[] labels
             }
             int rows = h.getInt();
             int columns = h.getInt();
+            if (rows < 0 || columns < 0 || ((long) rows * columns + rows) * Float.BYTES > Runtime.getRuntime().maxMemory()) {
+                throw new IllegalArgumentException("the matrix header says " + rows + " rows x " + columns
+                        + " columns: not a matrix this heap can hold (a damaged file?)");
+            }
             float[] features = readFloats(data, Math.multiplyExact(rows, columns));
             float[] labels = readFloats(data, rows);
             return new MatrixFile(rows, columns, features, labels);

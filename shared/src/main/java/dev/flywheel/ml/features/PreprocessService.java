@@ -4,16 +4,23 @@ import dev.flywheel.domain.Column;
 import dev.flywheel.domain.ColumnType;
 import dev.flywheel.domain.DatasetVersion;
 import dev.flywheel.domain.Schema;
+import dev.flywheel.domain.SplitSpec;
 import dev.flywheel.json.Json;
+import dev.flywheel.json.JsonFormatException;
 import dev.flywheel.logging.LogContext;
 import dev.flywheel.ml.ArtifactIo;
+import dev.flywheel.ml.DataValidationException;
 import dev.flywheel.ml.InvalidInputException;
+import dev.flywheel.ml.LeftOutColumn;
 import dev.flywheel.ml.MlTask;
 import dev.flywheel.ml.Values;
+import dev.flywheel.ml.ingest.DatasetFiles;
 import dev.flywheel.registry.DatasetNotFoundException;
 import dev.flywheel.registry.DatasetRegistry;
+import dev.flywheel.store.ArtifactNotFoundException;
 import dev.flywheel.store.ArtifactStore;
 import dev.flywheel.store.Hashing;
+import dev.flywheel.store.StoredArtifact;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVPrinter;
@@ -31,35 +38,40 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Fits the feature pipeline on the training split and writes a checkpoint keyed by (dataset sha256, pipeline
- * config sha256): {@code pipeline.json}, {@code schema.json}, {@code train.bin}/{@code validation.bin}/
- * {@code test.bin} ({@link MatrixFile}), {@code test.csv} (the raw test rows, to score any model on them),
- * {@code profile.json}, and last {@code manifest.json}. A checkpoint with a manifest is complete and is reused.
+ * Splits a dataset version into train, validation and test by a stable hash of each row's identity
+ * ({@link RowSplitter}), fits the feature pipeline on the training rows only, and writes a checkpoint keyed by
+ * (dataset sha256, pipeline config sha256): {@code pipeline.json}, {@code schema.json}, {@code train.bin} and
+ * {@code validation.bin} ({@link MatrixFile}), {@code test.csv} (the raw test rows, to score any model on them),
+ * {@code profile.json}, and last {@code manifest.json} with the sha256 of every other file. A checkpoint with a
+ * readable manifest is complete and is reused; one whose manifest cannot be read is rebuilt.
  *
  * <p>Memory: the dataset is read once into a {@link ColumnStore} (about 8 bytes per numeric cell, 4 per
  * categorical cell), and split, fitting, profile and matrices all work from those arrays; the matrices and
- * {@code test.csv} are streamed into the store row by row. The outputs are byte for byte those of the former
- * row-of-strings implementation (same split, pipeline, matrices and profile).
+ * {@code test.csv} are streamed into the store row by row. Every read of the dataset file is checked against its
+ * registered sha256.
  */
 public final class PreprocessService {
     private static final Logger LOG = LoggerFactory.getLogger(PreprocessService.class);
     /** Version of the feature logic: changing how features are built must change the checkpoint key. */
-    static final int PIPELINE_VERSION = 1;
+    static final int PIPELINE_VERSION = 2;
     static final int MAX_ONE_HOT = 20;
     static final int MAX_REGRESSION_CLASSES = 20;
     private static final CSVFormat CSV = CSVFormat.RFC4180.builder().setRecordSeparator("\n").get();
+    private static final CSVFormat WITH_HEADER = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true)
+            .get();
 
     private final ArtifactStore artifacts;
     private final DatasetRegistry datasets;
@@ -70,115 +82,184 @@ public final class PreprocessService {
     }
 
     /** What determines the checkpoint's content besides the data; a null task means "inferred". */
-    record PipelineConfig(int pipelineVersion, MlTask task, String target, PreprocessRequest.SplitConfig split,
-                          int maxOneHot, List<Column> columns) {
+    record PipelineConfig(int pipelineVersion, MlTask task, String target, SplitSpec split, int maxOneHot,
+                          List<Column> columns, List<String> missingValues) {
     }
 
     public PreprocessResult preprocess(PreprocessRequest request) {
         long start = System.nanoTime();
-        if (request.dataset() == null || request.dataset().name() == null) {
-            throw new InvalidInputException("dataset is required: {\"name\": \"credit-g\", \"version\": 1}");
-        }
-        DatasetVersion dataset;
-        try {
-            dataset = request.dataset().version() > 0
-                    ? datasets.get(request.dataset().name(), request.dataset().version())
-                    : datasets.latest(request.dataset().name()).orElseThrow(() -> new DatasetNotFoundException(
-                    "dataset '" + request.dataset().name() + "' has no versions: ingest it first"));
-        } catch (dev.flywheel.domain.InvalidRecordException e) {
-            throw new InvalidInputException(e.getMessage(), e);
-        }
-        PreprocessRequest.SplitConfig split = (request.split() == null ? PreprocessRequest.SplitConfig.DEFAULT
-                : request.split()).withDefaults();
-        if (split.validation() <= 0 || split.test() <= 0 || split.validation() + split.test() >= 0.9) {
-            throw new InvalidInputException("split.validation and split.test must be positive and leave at least "
-                    + "10% of rows for training, got " + split.validation() + " and " + split.test());
-        }
+        DatasetVersion dataset = dataset(request);
         try (LogContext ignored = LogContext.with("dataset", dataset.name(), "datasetVersion", dataset.version())) {
             Schema schema = dataset.schema();
             Column target = schema.target().orElseThrow(() -> new InvalidInputException(
                     "dataset '" + dataset.name() + "' has no target column"));
+            SplitSpec split = splitSpec(request, schema);
             // The requested task (null: inferred from the data) is part of the key, so a hit needs no data read.
             PipelineConfig config = new PipelineConfig(PIPELINE_VERSION, request.task(), target.name(), split,
-                    MAX_ONE_HOT, schema.columns());
+                    MAX_ONE_HOT, schema.columns(), schema.missingValues());
             String configSha = Hashing.sha256(Json.write(config));
-            String prefix = "features/" + dataset.sha256() + "/" + configSha + "/";
-            if (artifacts.exists(prefix + "manifest.json")) {
-                FeatureSet hit = Json.read(ArtifactIo.text(artifacts, prefix + "manifest.json"), FeatureSet.class);
+            String prefix = Checkpoint.prefix(dataset.sha256(), configSha);
+            List<String> warnings = new ArrayList<>();
+            Optional<FeatureSet> hit = existingCheckpoint(prefix, warnings);
+            if (hit.isPresent()) {
                 long millis = (System.nanoTime() - start) / 1_000_000;
                 LOG.info("checkpoint hit [prefix={}, durationMillis={}]", prefix, millis);
-                return new PreprocessResult(hit.withRun(true, millis));
+                return new PreprocessResult(hit.get().withRun(true, millis));
             }
-            String key = artifacts.keyOf(dataset.artifactUri());
-            ColumnStore data = readColumns(key, schema, target, dataset.rowCount());
+            ColumnStore data = readColumns(dataset, target, split);
             ColumnStore.CodedColumn targetColumn = data.coded(target.name());
             MlTask task = request.task() != null ? request.task() : inferTask(target, targetColumn.dictionary());
-            FeatureSet built = build(dataset, schema, target, key, data, task, split, configSha, prefix);
+            FeatureSet built = build(dataset, target, data, task, split, configSha, prefix, warnings);
             long millis = (System.nanoTime() - start) / 1_000_000;
             LOG.info("checkpoint written [prefix={}, durationMillis={}]", prefix, millis);
             return new PreprocessResult(built.withRun(false, millis));
         }
     }
 
-    private FeatureSet build(DatasetVersion dataset, Schema schema, Column target, String key, ColumnStore data,
-                             MlTask task, PreprocessRequest.SplitConfig split, String configSha, String prefix) {
-        List<String> warnings = new ArrayList<>();
+    private DatasetVersion dataset(PreprocessRequest request) {
+        if (request.dataset() == null || request.dataset().name() == null) {
+            throw new InvalidInputException("dataset is required: {\"name\": \"credit-g\", \"version\": 1}");
+        }
+        try {
+            return request.dataset().version() > 0
+                    ? datasets.get(request.dataset().name(), request.dataset().version())
+                    : datasets.latest(request.dataset().name()).orElseThrow(() -> new DatasetNotFoundException(
+                    "dataset '" + request.dataset().name() + "' has no versions: ingest it first"));
+        } catch (dev.flywheel.domain.InvalidRecordException e) {
+            throw new InvalidInputException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The model's split: salted by {@code split.salt} or else the model name, identified by the columns the user
+     * named as the row identity or else by the row's whole canonical content.
+     */
+    static SplitSpec splitSpec(PreprocessRequest request, Schema schema) {
+        PreprocessRequest.SplitConfig config = request.split() == null ? PreprocessRequest.SplitConfig.DEFAULT
+                : request.split();
+        String salt = config.salt() != null && !config.salt().isBlank() ? config.salt() : request.model();
+        if (salt == null || salt.isBlank()) {
+            throw new InvalidInputException("model is required (its name salts the split), or set split.salt");
+        }
+        double validation = config.validationOrDefault();
+        double test = config.testOrDefault();
+        if (!(validation > 0) || !(test > 0) || validation + test >= 0.9) {
+            throw new InvalidInputException("split.validation and split.test must be positive and leave at least "
+                    + "10% of rows for training, got " + validation + " and " + test);
+        }
+        boolean fromContent = schema.identity().isEmpty();
+        return new SplitSpec(SplitSpec.SCHEME, salt, validation, test,
+                fromContent ? schema.names() : schema.identity(), fromContent);
+    }
+
+    /** The checkpoint's manifest when it is complete and readable; a damaged one is reported and rebuilt. */
+    private Optional<FeatureSet> existingCheckpoint(String prefix, List<String> warnings) {
+        String key = prefix + Checkpoint.MANIFEST;
+        String text;
+        try {
+            text = ArtifactIo.text(artifacts, key);
+        } catch (ArtifactNotFoundException e) {
+            return Optional.empty();
+        }
+        String problem;
+        try {
+            FeatureSet manifest = Json.read(text, FeatureSet.class);
+            List<String> missing = new ArrayList<>();
+            for (String file : List.of(Checkpoint.PIPELINE, Checkpoint.SCHEMA, Checkpoint.PROFILE, Checkpoint.TRAIN,
+                    Checkpoint.VALIDATION, Checkpoint.TEST_ROWS)) {
+                if (!manifest.files().containsKey(file) || !artifacts.exists(prefix + file)) {
+                    missing.add(file);
+                }
+            }
+            if (missing.isEmpty() && prefix.equals(manifest.prefix())) {
+                return Optional.of(manifest);
+            }
+            problem = missing.isEmpty() ? "its manifest names another folder" : "it lacks " + missing;
+        } catch (JsonFormatException e) {
+            problem = "its manifest cannot be read (" + e.getMessage() + ")";
+        }
+        String warning = "the checkpoint " + artifacts.uri(prefix) + " is damaged (" + problem + "): rebuilt";
+        warnings.add(warning);
+        LOG.warn("checkpoint damaged, rebuilding [prefix={}, problem={}]", prefix, problem);
+        return Optional.empty();
+    }
+
+    private FeatureSet build(DatasetVersion dataset, Column target, ColumnStore data, MlTask task, SplitSpec split,
+                             String configSha, String prefix, List<String> warnings) {
+        Schema schema = dataset.schema();
         ColumnStore.CodedColumn targetColumn = data.coded(target.name());
         List<String> classes = List.of();
         double[] y = null;
         if (task.isClassification()) {
-            TreeSet<String> distinct = new TreeSet<>(targetColumn.dictionary());
-            distinct.remove("");
-            classes = List.copyOf(distinct);
-            if (classes.size() < 2) {
-                throw new InvalidInputException("target '" + target.name() + "' has " + classes.size()
-                        + " class(es): classification needs at least two");
-            }
-            if (task == MlTask.BINARY && classes.size() != 2) {
-                throw new InvalidInputException("task 'binary' needs exactly two classes, target '" + target.name()
-                        + "' has " + classes.size() + ": " + abbreviate(classes) + "; use task 'multiclass'");
-            }
+            classes = classes(target, targetColumn, task);
         } else {
             y = regressionTarget(target, targetColumn);
         }
-        int[][] parts = task.isClassification() ? split(targetColumn, split) : split(y, split);
-        int[] train = parts[0];
+        int[][] parts = parts(data.parts());
+        checkParts(parts, data.rows(), split);
+        if (task.isClassification()) {
+            checkClassesInEveryPart(target, targetColumn, data.parts(), split);
+        }
+        int[] train = parts[RowSplitter.TRAIN];
 
         // Fit on the training split only.
         List<FeatureSpec> specs = new ArrayList<>();
-        List<String> excluded = new ArrayList<>();
+        List<LeftOutColumn> leftOut = new ArrayList<>();
+        for (Column c : schema.leftOut()) {
+            leftOut.add(new LeftOutColumn(c.name(), c.reason() != null ? c.reason()
+                    : c.type() == ColumnType.TEXT ? "free text" : c.role().name().toLowerCase(Locale.ROOT)));
+        }
         for (Column c : schema.features()) {
-            FeatureSpec spec = fit(c, data, train, excluded, warnings);
-            if (spec != null) {
-                specs.add(spec);
+            if (c.usableFeature()) {
+                fit(c, data, train, leftOut).ifPresent(specs::add);
             }
         }
         if (specs.isEmpty()) {
             throw new InvalidInputException("dataset '" + dataset.name() + "' has no usable feature columns: "
-                    + "every feature was excluded (" + excluded + ")");
+                    + "every feature was left out (" + leftOut + ")");
         }
-        FittedPipeline pipeline = new FittedPipeline(PIPELINE_VERSION, task, target.name(), classes, specs, excluded);
+        FittedPipeline pipeline = new FittedPipeline(PIPELINE_VERSION, task, target.name(), classes, specs,
+                leftOut.stream().map(LeftOutColumn::column).toList(), schema.missingValues());
 
-        String[] names = {"train", "validation", "test"};
-        for (int p = 0; p < 3; p++) {
-            put(prefix + names[p] + ".bin", matrix(pipeline, data, y, parts[p]));
-        }
-        put(prefix + "test.csv", rawRows(key, data.rows(), parts[2]));
-        ArtifactIo.put(artifacts, prefix + "pipeline.json", Json.writePretty(pipeline));
-        ArtifactIo.put(artifacts, prefix + "schema.json", Json.write(schema));
-        ArtifactIo.put(artifacts, prefix + "profile.json", Json.writePretty(profile(pipeline, data, y, train)));
+        Map<String, String> files = new TreeMap<>();
+        files.put(Checkpoint.TRAIN, put(prefix + Checkpoint.TRAIN, matrix(pipeline, data, y, train)).sha256());
+        files.put(Checkpoint.VALIDATION, put(prefix + Checkpoint.VALIDATION,
+                matrix(pipeline, data, y, parts[RowSplitter.VALIDATION])).sha256());
+        files.put(Checkpoint.TEST_ROWS, put(prefix + Checkpoint.TEST_ROWS, testRows(dataset, data.parts())).sha256());
+        files.put(Checkpoint.PIPELINE, ArtifactIo.put(artifacts, prefix + Checkpoint.PIPELINE,
+                Json.writePretty(pipeline)).sha256());
+        files.put(Checkpoint.SCHEMA, ArtifactIo.put(artifacts, prefix + Checkpoint.SCHEMA, Json.write(schema)).sha256());
+        files.put(Checkpoint.PROFILE, ArtifactIo.put(artifacts, prefix + Checkpoint.PROFILE,
+                Json.writePretty(profile(pipeline, data, y, train))).sha256());
         FeatureSet features = new FeatureSet(dataset.name(), dataset.version(), dataset.sha256(), configSha, prefix,
-                task, target.name(), classes, new FeatureSet.SplitRows(parts[0].length, parts[1].length,
-                parts[2].length), false, 0, warnings);
-        ArtifactIo.put(artifacts, prefix + "manifest.json", Json.writePretty(features));
+                task, target.name(), classes, new FeatureSet.SplitRows(parts[RowSplitter.TRAIN].length,
+                parts[RowSplitter.VALIDATION].length, parts[RowSplitter.TEST].length), split, files, leftOut, false, 0,
+                warnings);
+        ArtifactIo.put(artifacts, prefix + Checkpoint.MANIFEST, Json.writePretty(features));
         return features;
     }
 
+    private static List<String> classes(Column target, ColumnStore.CodedColumn targetColumn, MlTask task) {
+        TreeSet<String> distinct = new TreeSet<>(targetColumn.dictionary());
+        distinct.remove("");
+        List<String> classes = List.copyOf(distinct);
+        if (classes.size() < 2) {
+            throw new InvalidInputException("target '" + target.name() + "' has " + classes.size()
+                    + " class(es): classification needs at least two");
+        }
+        if (task == MlTask.BINARY && classes.size() != 2) {
+            throw new InvalidInputException("task 'binary' needs exactly two classes, target '" + target.name()
+                    + "' has " + classes.size() + ": " + abbreviate(classes) + "; use task 'multiclass'");
+        }
+        return classes;
+    }
+
     /**
-     * Reads the dataset file once into columns: numeric and boolean features as numbers, categorical features
-     * and the target dictionary-encoded. Free-text features, IDs and excluded columns are not kept.
+     * Reads the dataset file once into columns, checked against its registered sha256: numeric and boolean
+     * features as numbers, categorical features and the target dictionary-encoded, and each row's part.
      */
-    private ColumnStore readColumns(String key, Schema schema, Column target, long rowCount) {
+    private ColumnStore readColumns(DatasetVersion dataset, Column target, SplitSpec split) {
+        Schema schema = dataset.schema();
         Set<String> numeric = new HashSet<>();
         Set<String> coded = new HashSet<>();
         coded.add(target.name());
@@ -187,16 +268,82 @@ public final class PreprocessService {
                 case NUMERIC, BOOLEAN -> numeric.add(c.name());
                 case CATEGORICAL -> coded.add(c.name());
                 case TEXT -> {
-                    // not a feature (see fit): never read
+                    // not a feature: never read
                 }
             }
         }
-        try (InputStream in = artifacts.get(key)) {
+        RowSplitter splitter = RowSplitter.of(split, schema.names());
+        try (InputStream in = DatasetFiles.open(artifacts, dataset, DatasetFiles.DATA)) {
             return ColumnStore.read(new InputStreamReader(in, StandardCharsets.UTF_8), schema.names(), numeric,
-                    coded, rowCount);
+                    coded, dataset.rowCount(), splitter);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read dataset " + key, e);
+            throw new UncheckedIOException("cannot read dataset " + DatasetFiles.key(dataset, DatasetFiles.DATA), e);
         }
+    }
+
+    /** The rows of each part, in file order. */
+    private static int[][] parts(byte[] partOfRow) {
+        int[] sizes = new int[3];
+        for (byte p : partOfRow) {
+            sizes[p]++;
+        }
+        int[][] parts = {new int[sizes[0]], new int[sizes[1]], new int[sizes[2]]};
+        int[] filled = new int[3];
+        for (int r = 0; r < partOfRow.length; r++) {
+            parts[partOfRow[r]][filled[partOfRow[r]]++] = r;
+        }
+        return parts;
+    }
+
+    private static void checkParts(int[][] parts, int rows, SplitSpec split) {
+        for (int p = 0; p < 3; p++) {
+            if (parts[p].length == 0) {
+                throw new DataValidationException("the dataset has " + rows + " rows and none of them falls in the "
+                        + RowSplitter.PART_NAMES.get(p) + " split (validation " + percent(split.validation())
+                        + ", test " + percent(split.test()) + "): supply at least " + rowsNeeded(split)
+                        + " rows");
+            }
+        }
+    }
+
+    /**
+     * Every class must reach train, validation and test: a class absent from validation or test leaves early
+     * stopping or the test metrics undefined for it.
+     */
+    private static void checkClassesInEveryPart(Column target, ColumnStore.CodedColumn column, byte[] partOfRow,
+                                                SplitSpec split) {
+        Map<String, long[]> counts = new TreeMap<>();
+        int[] codes = column.codes();
+        for (int r = 0; r < codes.length; r++) {
+            String label = column.dictionary().get(codes[r]);
+            if (!label.isEmpty()) {
+                counts.computeIfAbsent(label, k -> new long[3])[partOfRow[r]]++;
+            }
+        }
+        List<String> problems = new ArrayList<>();
+        counts.forEach((label, c) -> {
+            if (c[0] == 0 || c[1] == 0 || c[2] == 0) {
+                problems.add(String.format(Locale.ROOT, "'%s' has %d rows: %d train, %d validation, %d test", label,
+                        c[0] + c[1] + c[2], c[0], c[1], c[2]));
+            }
+        });
+        if (!problems.isEmpty()) {
+            throw new DataValidationException("target '" + target.name() + "': a class is missing from a split, so "
+                    + "the model could not be validated or tested on it: " + String.join("; ", problems)
+                    + ". Rows are assigned by a stable hash of their identity (validation " + percent(split.validation())
+                    + ", test " + percent(split.test()) + "): each class needs about " + rowsNeeded(split)
+                    + " rows to reach every split; add rows of those classes or leave them out of the file");
+        }
+    }
+
+    /** Rows that reach the smallest split with 99% probability. */
+    static long rowsNeeded(SplitSpec split) {
+        double p = Math.min(split.validation(), split.test());
+        return (long) Math.ceil(Math.log(0.01) / Math.log(1 - p));
+    }
+
+    private static String percent(double share) {
+        return Values.canonicalNumber(Math.round(share * 1000) / 10.0) + "%";
     }
 
     /** The regression target as numbers; fails on the first row (in file order) whose target is not a number. */
@@ -218,13 +365,8 @@ public final class PreprocessService {
         return y;
     }
 
-    private static FeatureSpec fit(Column c, ColumnStore data, int[] train, List<String> excluded,
-                                   List<String> warnings) {
-        if (c.type() == ColumnType.TEXT) {
-            excluded.add(c.name());
-            warnings.add("column '" + c.name() + "' is free text / high-cardinality and is not used as a feature");
-            return null;
-        }
+    /** The fitted spec of a feature, or empty (and the reason in {@code leftOut}) when it cannot be used. */
+    private static Optional<FeatureSpec> fit(Column c, ColumnStore data, int[] train, List<LeftOutColumn> leftOut) {
         if (c.type() == ColumnType.NUMERIC || c.type() == ColumnType.BOOLEAN) {
             double[] values = data.numeric(c.name()).values();
             double[] present = new double[train.length];
@@ -239,33 +381,32 @@ public final class PreprocessService {
                 }
             }
             if (n == 0) {
-                excluded.add(c.name());
-                warnings.add("column '" + c.name() + "' has no values in the training split and is not used");
-                return null;
+                leftOut.add(new LeftOutColumn(c.name(), "no values in the training split"));
+                return Optional.empty();
             }
             Arrays.sort(present, 0, n);
             double median = n % 2 == 1 ? present[n / 2] : (present[n / 2 - 1] + present[n / 2]) / 2;
-            return new FeatureSpec(c.name(), FeatureSpec.Kind.NUMERIC, median, missing, List.of());
+            return Optional.of(new FeatureSpec(c.name(), FeatureSpec.Kind.NUMERIC, median, missing, List.of()));
         }
         Map<String, Integer> counts = new HashMap<>();
         ColumnStore.CodedColumn column = data.coded(c.name());
         int[] codeCounts = countCodes(column, train);
         for (int code = 0; code < codeCounts.length; code++) {
             if (codeCounts[code] > 0) {
-                counts.merge(FittedPipeline.category(column.dictionary().get(code)), codeCounts[code], Integer::sum);
+                counts.merge(FittedPipeline.category(column.dictionary().get(code), Values.Missing.EMPTY_ONLY),
+                        codeCounts[code], Integer::sum);
             }
         }
         List<String> categories = counts.entrySet().stream()
                 .sorted(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
                 .map(Map.Entry::getKey).toList();
         if (categories.size() > 0.5 * train.length && categories.size() > MAX_ONE_HOT) {
-            excluded.add(c.name());
-            warnings.add("column '" + c.name() + "' looks like an identifier (" + categories.size()
-                    + " distinct values in " + train.length + " rows) and is not used as a feature");
-            return null;
+            leftOut.add(new LeftOutColumn(c.name(), "nearly unique (" + categories.size() + " distinct values in "
+                    + train.length + " training rows): a category per row cannot generalise"));
+            return Optional.empty();
         }
         FeatureSpec.Kind kind = categories.size() <= MAX_ONE_HOT ? FeatureSpec.Kind.ONE_HOT : FeatureSpec.Kind.ORDINAL;
-        return new FeatureSpec(c.name(), kind, 0, false, categories);
+        return Optional.of(new FeatureSpec(c.name(), kind, 0, false, categories));
     }
 
     /** How many of {@code rows} hold each code of the column. */
@@ -309,7 +450,8 @@ public final class PreprocessService {
                 BaselineProfile.CategoricalBuilder b = new BaselineProfile.CategoricalBuilder();
                 int[] counts = countCodes(column, train);
                 for (int code = 0; code < counts.length; code++) {
-                    b.add(FittedPipeline.category(column.dictionary().get(code)), counts[code]);
+                    b.add(FittedPipeline.category(column.dictionary().get(code), Values.Missing.EMPTY_ONLY),
+                            counts[code]);
                 }
                 features.put(spec.name(), b.build());
             }
@@ -338,133 +480,6 @@ public final class PreprocessService {
         return b.build();
     }
 
-    /** Seeded stratified split by class: one stratum per target text, in text order; rows in file order. */
-    static int[][] split(ColumnStore.CodedColumn target, PreprocessRequest.SplitConfig split) {
-        List<String> dictionary = target.dictionary();
-        Integer[] byText = new Integer[dictionary.size()];
-        for (int code = 0; code < byText.length; code++) {
-            byText[code] = code;
-        }
-        Arrays.sort(byText, Comparator.comparing(dictionary::get));
-        int[] stratumOfCode = new int[byText.length];
-        for (int s = 0; s < byText.length; s++) {
-            stratumOfCode[byText[s]] = s;
-        }
-        int[] codes = target.codes();
-        int[] rowOrder = new int[codes.length];
-        int[] stratumAt = new int[codes.length];
-        for (int r = 0; r < codes.length; r++) {
-            rowOrder[r] = r;
-            stratumAt[r] = stratumOfCode[codes[r]];
-        }
-        return assign(group(rowOrder, stratumAt, byText.length), codes.length, split);
-    }
-
-    /**
-     * Seeded stratified split by target decile: rows sorted by target (ties in file order), the sorted sequence
-     * cut into at most 10 bins of equal size; each bin keeps the sorted order.
-     */
-    static int[][] split(double[] y, PreprocessRequest.SplitConfig split) {
-        int n = y.length;
-        int[] sortedRows = sortedByValue(y);
-        int bins = Math.max(1, Math.min(10, n / 20));
-        int[] stratumAt = new int[n];
-        for (int k = 0; k < n; k++) {
-            stratumAt[k] = (int) ((long) k * bins / n);
-        }
-        return assign(group(sortedRows, stratumAt, bins), n, split);
-    }
-
-    /** Row indices sorted by {@code y} ({@link Double#compare} order), equal values in row order. */
-    private static int[] sortedByValue(double[] y) {
-        double[] sorted = y.clone();
-        Arrays.sort(sorted);
-        // Rows with the same value go to consecutive slots starting at the value's first position in `sorted`.
-        int[] used = new int[y.length];
-        int[] rows = new int[y.length];
-        for (int r = 0; r < y.length; r++) {
-            int first = firstIndexOf(sorted, y[r]);
-            rows[first + used[first]++] = r;
-        }
-        return rows;
-    }
-
-    private static int firstIndexOf(double[] sorted, double value) {
-        int low = 0;
-        int high = sorted.length;
-        while (low < high) {
-            int mid = (low + high) >>> 1;
-            if (Double.compare(sorted[mid], value) < 0) {
-                low = mid + 1;
-            } else {
-                high = mid;
-            }
-        }
-        return low;
-    }
-
-    /** The members of each stratum: {@code order[k]} joins stratum {@code stratumAt[k]}, in the order of k. */
-    private static int[][] group(int[] order, int[] stratumAt, int strata) {
-        int[] sizes = new int[strata];
-        for (int s : stratumAt) {
-            sizes[s]++;
-        }
-        int[][] members = new int[strata][];
-        for (int s = 0; s < strata; s++) {
-            members[s] = new int[sizes[s]];
-        }
-        int[] filled = new int[strata];
-        for (int k = 0; k < order.length; k++) {
-            int s = stratumAt[k];
-            members[s][filled[s]++] = order[k];
-        }
-        return members;
-    }
-
-    /**
-     * Shuffles each stratum with one seeded {@link Random} (the same swaps as {@code Collections.shuffle}, so the
-     * assignment is unchanged from earlier versions), then gives its first rows to test, the next to validation and
-     * the rest to train. Returns train, validation and test row indices, each sorted.
-     */
-    private static int[][] assign(int[][] strata, int rows, PreprocessRequest.SplitConfig split) {
-        final byte train = 0;
-        final byte validation = 1;
-        final byte test = 2;
-        byte[] part = new byte[rows];
-        int[] sizes = new int[3];
-        Random random = new Random(split.seed());
-        for (int[] stratum : strata) {
-            for (int i = stratum.length; i > 1; i--) {
-                int j = random.nextInt(i);
-                int swap = stratum[i - 1];
-                stratum[i - 1] = stratum[j];
-                stratum[j] = swap;
-            }
-            int n = stratum.length;
-            int nTest = (int) Math.round(n * split.test());
-            int nValidation = (int) Math.round(n * split.validation());
-            if (n >= 3) {
-                nTest = Math.max(1, nTest);
-                nValidation = Math.max(1, nValidation);
-            }
-            for (int k = 0; k < n; k++) {
-                byte p = k < nTest ? test : k < nTest + nValidation ? validation : train;
-                part[stratum[k]] = p;
-                sizes[p]++;
-            }
-        }
-        if (sizes[train] == 0 || sizes[validation] == 0 || sizes[test] == 0) {
-            throw new InvalidInputException("the dataset has " + rows + " rows: too few to split into train, "
-                    + "validation and test; supply at least 20 rows");
-        }
-        int[][] parts = {new int[sizes[train]], new int[sizes[validation]], new int[sizes[test]]};
-        int[] filled = new int[3];
-        for (int r = 0; r < rows; r++) {
-            parts[part[r]][filled[part[r]]++] = r;
-        }
-        return parts;
-    }
-
     static MlTask inferTask(Column target, Collection<String> values) {
         TreeSet<String> distinct = new TreeSet<>(values);
         distinct.remove("");
@@ -476,21 +491,16 @@ public final class PreprocessService {
 
     /**
      * The test rows verbatim, every column, as {@code test.csv}: copied from a second streaming pass over the
-     * dataset file (the column store keeps only what fitting needs, and numbers as parsed).
+     * dataset file (checked again), since the column store keeps only what fitting needs.
      */
-    private ProducedInputStream rawRows(String key, int rowCount, int[] rows) {
-        boolean[] wanted = new boolean[rowCount];
-        for (int r : rows) {
-            wanted[r] = true;
-        }
-        InputStream in = artifacts.get(key);
+    private ProducedInputStream testRows(DatasetVersion dataset, byte[] partOfRow) {
+        InputStream in = DatasetFiles.open(artifacts, dataset, DatasetFiles.DATA);
         CSVParser parser;
         try {
-            parser = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get()
-                    .parse(new InputStreamReader(in, StandardCharsets.UTF_8));
+            parser = WITH_HEADER.parse(new InputStreamReader(in, StandardCharsets.UTF_8));
         } catch (IOException e) {
             closeQuietly(in);
-            throw new UncheckedIOException("cannot read dataset " + key, e);
+            throw new UncheckedIOException("cannot read dataset " + DatasetFiles.key(dataset, DatasetFiles.DATA), e);
         }
         Iterator<CSVRecord> records = parser.iterator();
         return new ProducedInputStream(new ProducedInputStream.Producer() {
@@ -505,7 +515,7 @@ public final class PreprocessService {
                 }
                 while (records.hasNext()) {
                     CSVRecord record = records.next();
-                    if (wanted[row++]) {
+                    if (partOfRow[row++] == RowSplitter.TEST) {
                         printer.printRecord((Object[]) record.values());
                         printer.flush();
                         return true;
@@ -523,9 +533,9 @@ public final class PreprocessService {
     }
 
     /** Streams a produced artifact into the store and releases the producer. */
-    private void put(String key, ProducedInputStream content) {
+    private StoredArtifact put(String key, ProducedInputStream content) {
         try (content) {
-            artifacts.put(key, content);
+            return artifacts.put(key, content);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + key, e);
         }
@@ -539,19 +549,16 @@ public final class PreprocessService {
         }
     }
 
-    /** Reads the raw rows stored as {@code test.csv} in a checkpoint. */
-    public static Table readRawRows(ArtifactStore artifacts, String key) {
-        try (InputStream in = artifacts.get(key);
-             CSVParser parser = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get()
-                     .parse(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+    /** Reads the raw test rows of a checkpoint, checked against its manifest. */
+    public static Table readTestRows(ArtifactStore artifacts, FeatureSet features) {
+        return Checkpoint.read(artifacts, features, Checkpoint.TEST_ROWS, in -> {
+            CSVParser parser = WITH_HEADER.parse(new InputStreamReader(in, StandardCharsets.UTF_8));
             List<String[]> rows = new ArrayList<>();
             for (CSVRecord record : parser) {
                 rows.add(record.values());
             }
             return new Table(List.copyOf(parser.getHeaderNames()), rows);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + key, e);
-        }
+        });
     }
 
     private static String abbreviate(List<String> values) {
@@ -567,6 +574,15 @@ public final class PreprocessService {
                 values.add(row[index]);
             }
             return values;
+        }
+
+        /** The rows at {@code indices}, in that order. */
+        public Table select(int[] indices) {
+            List<String[]> selected = new ArrayList<>(indices.length);
+            for (int i : indices) {
+                selected.add(rows.get(i));
+            }
+            return new Table(names, selected);
         }
 
         /** Each row as a map of column to value, for prediction. */

@@ -12,17 +12,20 @@ import dev.flywheel.json.Json;
 import dev.flywheel.logging.LogContext;
 import dev.flywheel.ml.DataValidationException;
 import dev.flywheel.ml.InvalidInputException;
+import dev.flywheel.ml.LeftOutColumn;
 import dev.flywheel.ml.Values;
 import dev.flywheel.registry.DatasetRegistry;
 import dev.flywheel.store.ArtifactNotFoundException;
 import dev.flywheel.store.ArtifactStore;
 import dev.flywheel.store.Hashing;
+import dev.flywheel.store.StoredArtifact;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.BufferedWriter;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -47,6 +50,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 
@@ -54,9 +58,17 @@ import java.util.regex.Pattern;
  * Validates raw tabular data, infers (first version) or enforces (later versions) its schema, and registers the
  * accepted rows as a content-addressed dataset version. Streams the file: memory does not grow with its size.
  *
- * <p>Artifacts of a version live under {@code datasets/<name>/<sha256>/}: {@code data.csv} (canonical accepted
- * rows), {@code schema.json}, {@code domains.json} and, when rows were rejected, {@code quarantine.jsonl}.
- * Nothing is written when the input is rejected, and nothing new when the same content was ingested before.
+ * <p>Artifacts of a version live under {@code datasets/<name>/<sha256>/} ({@link DatasetFiles}): {@code data.csv}
+ * (canonical accepted rows), {@code schema.json}, {@code domains.json} and, when rows were rejected,
+ * {@code quarantine.jsonl}; the version records each one's sha256. Nothing is written when the input is rejected,
+ * and nothing new when the same content was ingested before, except that a stored file that no longer matches is
+ * restored from the identical new copy.
+ *
+ * <p>Reading rules (also in the README): a value is missing only when its field is empty or it is one of the
+ * tokens the user listed ({@code naValues}); a column is boolean only when every value is {@code true} or
+ * {@code false}; a column is an identifier only when the user names it ({@code id}) or, on strong evidence, when
+ * its name is an identifier's and its integer or text values are all distinct. Every column left out of the model
+ * is reported with its reason.
  */
 public final class IngestService {
     private static final Logger LOG = LoggerFactory.getLogger(IngestService.class);
@@ -64,7 +76,8 @@ public final class IngestService {
     /** A column with more distinct values than this (and mostly distinct) is text, not a category. */
     static final int MAX_CATEGORIES = 100;
     private static final int DISTINCT_CAP = 10_000;
-    private static final Pattern ID_NAME = Pattern.compile("(?i)(id|uuid|key|.*[_-]id|.*Id)");
+    /** Names that are an identifier's: id, uuid, guid, key, or a word ending in _id / -id / Id (customer_id). */
+    private static final Pattern ID_NAME = Pattern.compile("(?i:id|uuid|guid|key)|.+[_-](?i:id|uuid|key)|.+[a-z]Id");
     private static final CSVFormat CANONICAL = CSVFormat.RFC4180.builder().setRecordSeparator("\n").get();
 
     private final ArtifactStore artifacts;
@@ -101,14 +114,128 @@ public final class IngestService {
     private IngestResult ingest(String name, IngestRequest request, String format, Path file, double maxBad) {
         List<String> warnings = new ArrayList<>();
         Optional<DatasetVersion> previous = datasets.latest(name);
+        Values.Missing missing = missingValues(request, previous);
+        Profile profile = profile(file, format, missing);
 
-        // Pass 1: profile every column (types, distinct values, missing counts).
+        Schema schema;
+        ColumnDomains domains;
+        if (previous.isPresent()) {
+            schema = previous.get().schema();
+            enforce(schema, request, profile, warnings);
+            domains = readDomains(previous.get());
+        } else {
+            schema = request.schema() != null ? declared(request, profile.header(), missing)
+                    : infer(request, profile, missing, warnings);
+            domains = domainsOf(schema, profile.stats());
+        }
+        checkColumns(schema, profile.stats(), warnings);
+
+        Path data = tempFile("data");
+        Path quarantine = tempFile("quarantine");
+        try {
+            Validated validated = validate(file, format, schema, missing, profile.header(), domains, data, quarantine);
+            long total = validated.accepted() + validated.bad();
+            if (validated.bad() > maxBad * total) {
+                throw new DataValidationException(String.format(Locale.ROOT,
+                        "%d of %d rows (%.1f%%) failed validation, more than maxBadRowFraction %.3f allows; "
+                                + "first reasons: %s", validated.bad(), total, 100.0 * validated.bad() / total, maxBad,
+                        String.join("; ", validated.firstReasons())));
+            }
+            if (validated.accepted() == 0) {
+                throw new DataValidationException("no row passed validation; first reasons: "
+                        + String.join("; ", validated.firstReasons()));
+            }
+            validated.unseen().forEach((column, values) -> warnings.add("column '" + column
+                    + "' has categories not seen in the dataset's first version: " + values));
+            return register(name, request, schema, domains, validated, data, quarantine, warnings);
+        } finally {
+            deleteQuietly(data);
+            deleteQuietly(quarantine);
+        }
+    }
+
+    /**
+     * Writes the files of a new version and registers it; for content ingested before, returns that version,
+     * restoring any of its files that no longer match what was registered.
+     */
+    private IngestResult register(String name, IngestRequest request, Schema schema, ColumnDomains domains,
+                                  Validated validated, Path data, Path quarantine, List<String> warnings) {
+        String prefix = DatasetFiles.prefix(name, validated.sha256());
+        byte[] schemaJson = Json.write(schema).getBytes(StandardCharsets.UTF_8);
+        List<LeftOutColumn> leftOut = leftOut(schema);
+        Optional<DatasetVersion> existing = datasets.findBySha256(name, validated.sha256());
+        if (existing.isPresent()) {
+            DatasetVersion version = existing.get();
+            restore(version, DatasetFiles.DATA, data, warnings);
+            if (validated.bad() > 0) {
+                restore(version, DatasetFiles.QUARANTINE, quarantine, warnings);
+            }
+            LOG.info("identical data ingested before [dataset={}, version={}]", name, version.version());
+            String quarantineKey = prefix + DatasetFiles.QUARANTINE;
+            return new IngestResult(version, false,
+                    version.files().containsKey(DatasetFiles.QUARANTINE) ? artifacts.uri(quarantineKey) : null,
+                    version.quarantinedRows(), leftOut, warnings);
+        }
+        Map<String, String> files = new TreeMap<>();
+        StoredArtifact dataFile = putFile(prefix + DatasetFiles.DATA, data);
+        files.put(DatasetFiles.DATA, dataFile.sha256());
+        files.put(DatasetFiles.SCHEMA, artifacts.put(prefix + DatasetFiles.SCHEMA,
+                new ByteArrayInputStream(schemaJson)).sha256());
+        files.put(DatasetFiles.DOMAINS, artifacts.put(prefix + DatasetFiles.DOMAINS,
+                new ByteArrayInputStream(Json.write(domains).getBytes(StandardCharsets.UTF_8))).sha256());
+        String quarantineUri = null;
+        if (validated.bad() > 0) {
+            StoredArtifact stored = putFile(prefix + DatasetFiles.QUARANTINE, quarantine);
+            files.put(DatasetFiles.QUARANTINE, stored.sha256());
+            quarantineUri = stored.uri();
+        }
+        DatasetVersion draft = new DatasetVersion(name, 0, validated.sha256(), schema, validated.accepted(),
+                validated.bad(), request.source(), dataFile.uri(), clock.instant(), files);
+        DatasetRegistry.Registration registration = datasets.register(draft);
+        LOG.info("ingested [dataset={}, version={}, rows={}, quarantined={}, created={}]", name,
+                registration.dataset().version(), validated.accepted(), validated.bad(), registration.created());
+        return new IngestResult(registration.dataset(), registration.created(), quarantineUri, validated.bad(),
+                leftOut, warnings);
+    }
+
+    /** Puts back a registered file whose stored copy is missing or changed, from an identical fresh copy. */
+    private void restore(DatasetVersion version, String file, Path fresh, List<String> warnings) {
+        String expected = version.files().get(file);
+        if (expected == null) {
+            return;
+        }
+        String key = DatasetFiles.key(version, file);
+        Optional<String> stored = artifacts.stat(key).map(StoredArtifact::sha256);
+        if (stored.isPresent() && stored.get().equals(expected)) {
+            return;
+        }
+        StoredArtifact written = putFile(key, fresh);
+        if (!written.sha256().equals(expected)) {
+            throw new IllegalStateException("the canonical " + file + " of '" + version.name() + "' v"
+                    + version.version() + " came out with sha256 " + written.sha256() + ", not " + expected);
+        }
+        warnings.add("restored " + artifacts.uri(key) + ": it was " + (stored.isPresent() ? "changed" : "missing")
+                + " and did not match what was registered");
+        LOG.warn("dataset file restored [key={}, was={}]", key, stored.orElse("missing"));
+    }
+
+    /** The result of pass 2. @param sha256 the dataset version's content address (schema + canonical rows) */
+    private record Validated(long accepted, long bad, List<String> firstReasons, Map<String, Set<String>> unseen,
+                             String sha256) {
+    }
+
+    /** What pass 1 learnt of the file: its header and every column's statistics. */
+    private record Profile(List<String> header, Map<String, ColumnStats> stats) {
+    }
+
+    /** Pass 1: profiles every column (types, distinct values, missing counts). */
+    private static Profile profile(Path file, String format, Values.Missing missing) {
         Map<String, ColumnStats> stats = new LinkedHashMap<>();
         List<String> header;
         long rows = 0;
         try (TabularReader reader = TabularReader.open(file, format)) {
             header = reader.header();
-            header.forEach(h -> stats.put(h, new ColumnStats()));
+            header.forEach(h -> stats.put(h, new ColumnStats(missing)));
             for (TabularReader.Row row : reader) {
                 rows++;
                 if (row.values() == null) {
@@ -122,130 +249,88 @@ public final class IngestService {
         if (rows == 0) {
             throw new InvalidInputException("the file has a header but no data rows: add at least one row");
         }
+        return new Profile(header, stats);
+    }
 
-        Schema schema;
-        ColumnDomains domains;
-        if (previous.isPresent()) {
-            schema = previous.get().schema();
-            enforce(schema, header, stats, warnings);
-            domains = readDomains(previous.get());
-        } else {
-            schema = request.schema() != null ? declared(request, header) : infer(request, header, stats, warnings);
-            domains = domainsOf(schema, stats);
-        }
-        checkColumns(schema, stats, warnings);
-
-        // Pass 2: validate each row; write canonical accepted rows and quarantined rows to temporary files.
+    /**
+     * Pass 2: validates each row; writes the canonical accepted rows and the quarantined rows (with reasons) to
+     * temporary files, hashing the schema and the canonical rows into the version's content address.
+     */
+    private static Validated validate(Path file, String format, Schema schema, Values.Missing missing,
+                                      List<String> header, ColumnDomains domains, Path data, Path quarantine) {
         Map<String, Integer> position = new HashMap<>();
         for (int i = 0; i < header.size(); i++) {
             position.put(header.get(i), i);
         }
-        Path data = tempFile("data");
-        Path quarantine = tempFile("quarantine");
-        try {
-            String schemaJson = Json.write(schema);
-            MessageDigest digest = Hashing.sha256Digest();
-            digest.update(schemaJson.getBytes(StandardCharsets.UTF_8));
-            digest.update((byte) '\n');
-            long accepted = 0;
-            long bad = 0;
-            List<String> firstReasons = new ArrayList<>();
-            Map<String, Set<String>> unseen = new LinkedHashMap<>();
-            try (TabularReader reader = TabularReader.open(file, format);
-                 OutputStream dataOut = new DigestOutputStream(Files.newOutputStream(data), digest);
-                 Writer dataWriter = new BufferedWriter(new OutputStreamWriter(dataOut, StandardCharsets.UTF_8), 1 << 16);
-                 CSVPrinter printer = new CSVPrinter(dataWriter, CANONICAL);
-                 Writer quarantineWriter = Files.newBufferedWriter(quarantine, StandardCharsets.UTF_8)) {
-                printer.printRecord(schema.names());
-                List<String> canonical = new ArrayList<>(schema.columns().size());
-                for (TabularReader.Row row : reader) {
-                    String column = null;
-                    String reason = row.problem();
-                    canonical.clear();
-                    if (reason == null) {
-                        for (Column c : schema.columns()) {
-                            String raw = row.values().get(position.get(c.name()));
-                            String value = canonical(c, raw);
-                            if (value == null) {
-                                column = c.name();
-                                reason = Values.isMissing(raw)
-                                        ? "missing value in required column '" + c.name() + "'"
-                                        : "'" + abbreviate(raw) + "' is not " + (c.type() == ColumnType.NUMERIC
-                                        ? "a number" : "a boolean") + " (column '" + c.name() + "' is " + c.type() + ")";
-                                break;
-                            }
-                            List<String> known = domains.categories().get(c.name());
-                            if (known != null && !value.isEmpty() && !known.contains(value)) {
-                                Set<String> u = unseen.computeIfAbsent(c.name(), k -> new TreeSet<>());
-                                if (u.size() < 10) {
-                                    u.add(value);
-                                }
-                            }
-                            canonical.add(value);
+        MessageDigest digest = Hashing.sha256Digest();
+        digest.update(Json.write(schema).getBytes(StandardCharsets.UTF_8));
+        digest.update((byte) '\n');
+        long accepted = 0;
+        long bad = 0;
+        List<String> firstReasons = new ArrayList<>();
+        Map<String, Set<String>> unseen = new LinkedHashMap<>();
+        Map<String, Set<String>> known = new HashMap<>();
+        domains.categories().forEach((column, categories) -> known.put(column, new HashSet<>(categories)));
+        try (TabularReader reader = TabularReader.open(file, format);
+             OutputStream dataOut = new DigestOutputStream(Files.newOutputStream(data), digest);
+             Writer dataWriter = new BufferedWriter(new OutputStreamWriter(dataOut, StandardCharsets.UTF_8), 1 << 16);
+             CSVPrinter printer = new CSVPrinter(dataWriter, CANONICAL);
+             Writer quarantineWriter = Files.newBufferedWriter(quarantine, StandardCharsets.UTF_8)) {
+            printer.printRecord(schema.names());
+            List<String> canonical = new ArrayList<>(schema.columns().size());
+            for (TabularReader.Row row : reader) {
+                String column = null;
+                String reason = row.problem();
+                canonical.clear();
+                if (reason == null) {
+                    for (Column c : schema.columns()) {
+                        String raw = row.values().get(position.get(c.name()));
+                        String value = canonical(c, raw, missing);
+                        if (value == null) {
+                            column = c.name();
+                            reason = missing.test(raw)
+                                    ? "missing value in required column '" + c.name() + "'"
+                                    : "'" + abbreviate(raw) + "' is not " + (c.type() == ColumnType.NUMERIC
+                                    ? "a number" : "a boolean (true or false)") + " (column '" + c.name() + "' is "
+                                    + c.type() + ")";
+                            break;
                         }
-                    }
-                    if (reason == null) {
-                        printer.printRecord(canonical);
-                        accepted++;
-                    } else {
-                        bad++;
-                        if (firstReasons.size() < 5) {
-                            firstReasons.add("row " + row.rowNumber() + ": " + reason);
+                        Set<String> categories = known.get(c.name());
+                        if (categories != null && !value.isEmpty() && !categories.contains(value)) {
+                            Set<String> u = unseen.computeIfAbsent(c.name(), k -> new TreeSet<>());
+                            if (u.size() < 10) {
+                                u.add(value);
+                            }
                         }
-                        ObjectNode q = Json.object();
-                        q.put("rowNumber", row.rowNumber());
-                        q.put("column", column);
-                        q.put("reason", reason);
-                        q.put("raw", row.raw());
-                        quarantineWriter.write(Json.write(q));
-                        quarantineWriter.write('\n');
+                        canonical.add(value);
                     }
                 }
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot write the canonical data of " + name, e);
+                if (reason == null) {
+                    printer.printRecord(canonical);
+                    accepted++;
+                } else {
+                    bad++;
+                    if (firstReasons.size() < 5) {
+                        firstReasons.add("row " + row.rowNumber() + ": " + reason);
+                    }
+                    ObjectNode q = Json.object();
+                    q.put("rowNumber", row.rowNumber());
+                    q.put("column", column);
+                    q.put("reason", reason);
+                    q.put("raw", row.raw());
+                    quarantineWriter.write(Json.write(q));
+                    quarantineWriter.write('\n');
+                }
             }
-            long total = accepted + bad;
-            if (bad > maxBad * total) {
-                throw new DataValidationException(String.format(Locale.ROOT,
-                        "%d of %d rows (%.1f%%) failed validation, more than maxBadRowFraction %.3f allows; "
-                                + "first reasons: %s", bad, total, 100.0 * bad / total, maxBad,
-                        String.join("; ", firstReasons)));
-            }
-            if (accepted == 0) {
-                throw new DataValidationException("no row passed validation; first reasons: "
-                        + String.join("; ", firstReasons));
-            }
-            unseen.forEach((column, values) -> warnings.add("column '" + column
-                    + "' has categories not seen in the dataset's first version: " + values));
-            String sha256 = Hashing.hex(digest.digest());
-            String prefix = "datasets/" + name + "/" + sha256 + "/";
-            Optional<DatasetVersion> existing = datasets.findBySha256(name, sha256);
-            if (existing.isPresent()) {
-                LOG.info("identical data ingested before [dataset={}, version={}]", name, existing.get().version());
-                String quarantineKey = prefix + "quarantine.jsonl";
-                return new IngestResult(existing.get(), false,
-                        artifacts.exists(quarantineKey) ? artifacts.uri(quarantineKey) : null,
-                        existing.get().quarantinedRows(), warnings);
-            }
-            String dataUri = putOnce(prefix + "data.csv", data);
-            putOnce(prefix + "schema.json", schemaJson.getBytes(StandardCharsets.UTF_8));
-            putOnce(prefix + "domains.json", Json.write(domains).getBytes(StandardCharsets.UTF_8));
-            String quarantineUri = bad > 0 ? putOnce(prefix + "quarantine.jsonl", quarantine) : null;
-            DatasetVersion draft = new DatasetVersion(name, 0, sha256, schema, accepted, bad, request.source(),
-                    dataUri, clock.instant());
-            DatasetRegistry.Registration registration = datasets.register(draft);
-            LOG.info("ingested [dataset={}, version={}, rows={}, quarantined={}, created={}]", name,
-                    registration.dataset().version(), accepted, bad, registration.created());
-            return new IngestResult(registration.dataset(), registration.created(), quarantineUri, bad, warnings);
-        } finally {
-            deleteQuietly(data);
-            deleteQuietly(quarantine);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the canonical data", e);
         }
+        return new Validated(accepted, bad, firstReasons, unseen, Hashing.hex(digest.digest()));
     }
 
     /** The canonical text of a value, "" for a missing value, or null when the value is invalid. */
-    private static String canonical(Column column, String raw) {
-        if (Values.isMissing(raw)) {
+    private static String canonical(Column column, String raw, Values.Missing missing) {
+        if (missing.test(raw)) {
             return column.nullable() ? "" : null;
         }
         return switch (column.type()) {
@@ -261,8 +346,29 @@ public final class IngestService {
         };
     }
 
-    private Schema infer(IngestRequest request, List<String> header, Map<String, ColumnStats> stats,
-                         List<String> warnings) {
+    /** The missing-value tokens: the request's on a first ingest; the dataset's own on later ones. */
+    private static Values.Missing missingValues(IngestRequest request, Optional<DatasetVersion> previous) {
+        if (previous.isEmpty()) {
+            return Values.Missing.of(request.naValues());
+        }
+        List<String> kept = previous.get().schema().missingValues();
+        Values.Missing requested = Values.Missing.of(request.naValues());
+        if (!request.naValues().isEmpty() && !requested.equals(Values.Missing.of(kept))) {
+            throw new InvalidInputException("dataset '" + previous.get().name() + "' reads " + describe(kept)
+                    + " as missing since its first version, not " + requested.sorted()
+                    + ": the same file must read the same way in every version; leave naValues out, or use a new "
+                    + "dataset name");
+        }
+        return Values.Missing.of(kept);
+    }
+
+    private static String describe(List<String> tokens) {
+        return tokens.isEmpty() ? "only an empty field" : "an empty field and " + tokens;
+    }
+
+    private static Schema infer(IngestRequest request, Profile profile, Values.Missing missing,
+                                List<String> warnings) {
+        List<String> header = profile.header();
         String target = request.target();
         if (target == null || target.isBlank()) {
             throw new InvalidInputException("target is required on a dataset's first ingest: name the column to "
@@ -272,46 +378,73 @@ public final class IngestService {
         for (String excluded : request.exclude()) {
             requireColumn(excluded, header, "excluded column");
         }
+        for (String id : request.id()) {
+            requireColumn(id, header, "id column");
+            if (id.equals(target) || request.exclude().contains(id)) {
+                throw new InvalidInputException("column '" + id + "' cannot be both an id and the "
+                        + (id.equals(target) ? "target" : "an excluded column"));
+            }
+        }
         List<Column> columns = new ArrayList<>();
         for (String name : header) {
-            ColumnStats s = stats.get(name);
+            ColumnStats s = profile.stats().get(name);
             ColumnType type = s.inferType();
-            ColumnRole role;
+            ColumnRole role = ColumnRole.FEATURE;
+            String reason = null;
             if (name.equals(target)) {
                 role = ColumnRole.TARGET;
                 if (type == ColumnType.TEXT || type == ColumnType.BOOLEAN) {
                     type = ColumnType.CATEGORICAL;
                 }
+            } else if (request.id().contains(name)) {
+                role = ColumnRole.ID;
+                reason = "identifier named by the user (id)";
             } else if (request.exclude().contains(name)) {
                 role = ColumnRole.EXCLUDED;
-            } else if (s.looksLikeId(name)) {
+                reason = "excluded by the user (exclude)";
+            } else if (request.id().isEmpty() && s.looksLikeId(name)) {
                 role = ColumnRole.ID;
-                warnings.add("column '" + name + "' looks like an identifier (unique values); it is kept as an ID, "
-                        + "not used as a feature");
-            } else {
-                role = ColumnRole.FEATURE;
+                reason = "identifier: its name is an identifier's and all " + s.nonMissing + " values are distinct "
+                        + (s.integer == s.nonMissing ? "integers" : "texts");
+                warnings.add("column '" + name + "' is taken as an identifier (" + reason.substring(12)
+                        + "): not a feature; name the identifiers yourself with id to decide otherwise");
+            } else if (type == ColumnType.TEXT) {
+                reason = "free text: " + s.distinct.size() + (s.distinctOverflow ? "+" : "") + " distinct values in "
+                        + s.nonMissing + " rows";
             }
-            columns.add(new Column(name, type, role, role != ColumnRole.TARGET));
+            columns.add(new Column(name, type, role, role != ColumnRole.TARGET, reason));
         }
-        return new Schema(columns);
+        return new Schema(columns, missing.sorted(), request.id());
     }
 
-    private static Schema declared(IngestRequest request, List<String> header) {
+    private static Schema declared(IngestRequest request, List<String> header, Values.Missing missing) {
         List<Column> columns = new ArrayList<>();
         for (Column c : request.schema().columns()) {
             requireColumn(c.name(), header, "schema column");
             ColumnRole role = c.role();
+            String reason = c.reason();
             if (request.target() != null && c.name().equals(request.target())) {
                 role = ColumnRole.TARGET;
+            } else if (request.id().contains(c.name())) {
+                role = ColumnRole.ID;
+                reason = "identifier named by the user (id)";
             } else if (request.exclude().contains(c.name())) {
                 role = ColumnRole.EXCLUDED;
+                reason = "excluded by the user (exclude)";
             } else if (role == ColumnRole.TARGET && request.target() != null) {
                 role = ColumnRole.FEATURE;
             }
-            columns.add(c.withRole(role));
+            if (role == ColumnRole.ID && reason == null) {
+                reason = "identifier declared in the schema";
+            } else if (role == ColumnRole.EXCLUDED && reason == null) {
+                reason = "excluded in the declared schema";
+            }
+            columns.add(c.withRole(role, reason));
         }
+        List<String> identity = !request.id().isEmpty() ? request.id() : request.schema().identity();
+        List<String> tokens = !request.naValues().isEmpty() ? missing.sorted() : request.schema().missingValues();
         try {
-            Schema schema = new Schema(columns);
+            Schema schema = new Schema(columns, tokens, identity);
             if (schema.target().isEmpty()) {
                 throw new InvalidInputException("the declared schema has no TARGET column and the request names "
                         + "none: set \"target\"");
@@ -322,14 +455,20 @@ public final class IngestService {
         }
     }
 
-    private static void enforce(Schema schema, List<String> header, Map<String, ColumnStats> stats,
-                                List<String> warnings) {
+    private static void enforce(Schema schema, IngestRequest request, Profile profile, List<String> warnings) {
+        List<String> header = profile.header();
+        if (!request.id().isEmpty() && !request.id().equals(schema.identity())) {
+            throw new InvalidInputException("the dataset's rows are identified by " + (schema.identity().isEmpty()
+                    ? "their content" : schema.identity()) + " since its first version, not " + request.id()
+                    + ": a row's identity decides its side of the split and cannot change; leave id out, or use a "
+                    + "new dataset name");
+        }
         for (Column c : schema.columns()) {
             if (!header.contains(c.name())) {
                 throw new InvalidInputException("column '" + c.name() + "' of the dataset's schema is missing from "
                         + "the file; the file has " + header);
             }
-            ColumnStats s = stats.get(c.name());
+            ColumnStats s = profile.stats().get(c.name());
             if (s.nonMissing == 0) {
                 continue;
             }
@@ -380,14 +519,18 @@ public final class IngestService {
         }
     }
 
+    private static List<LeftOutColumn> leftOut(Schema schema) {
+        return schema.leftOut().stream().map(c -> new LeftOutColumn(c.name(),
+                c.reason() != null ? c.reason() : c.role().name().toLowerCase(Locale.ROOT))).toList();
+    }
+
     private static ColumnDomains domainsOf(Schema schema, Map<String, ColumnStats> stats) {
         Map<String, List<String>> categories = new LinkedHashMap<>();
         for (Column c : schema.columns()) {
             if (c.type() == ColumnType.CATEGORICAL && c.role() != ColumnRole.ID) {
                 ColumnStats s = stats.get(c.name());
                 if (s.distinct.size() <= DISTINCT_CAP) {
-                    categories.put(c.name(), s.distinct.stream().filter(v -> !Values.isMissing(v)).map(String::trim)
-                            .sorted(Comparator.naturalOrder()).distinct().toList());
+                    categories.put(c.name(), s.distinct.stream().sorted(Comparator.naturalOrder()).toList());
                 }
             }
         }
@@ -395,32 +538,18 @@ public final class IngestService {
     }
 
     private ColumnDomains readDomains(DatasetVersion version) {
-        String key = "datasets/" + version.name() + "/" + version.sha256() + "/domains.json";
-        try (InputStream in = artifacts.get(key)) {
-            return Json.read(new String(in.readAllBytes(), StandardCharsets.UTF_8), ColumnDomains.class);
-        } catch (ArtifactNotFoundException e) {
+        if (!version.files().containsKey(DatasetFiles.DOMAINS)) {
             return new ColumnDomains(Map.of());
+        }
+        return Json.read(DatasetFiles.text(artifacts, version, DatasetFiles.DOMAINS), ColumnDomains.class);
+    }
+
+    private StoredArtifact putFile(String key, Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return artifacts.put(key, in);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private String putOnce(String key, Path file) {
-        if (!artifacts.exists(key)) {
-            try (InputStream in = Files.newInputStream(file)) {
-                artifacts.put(key, in);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        return artifacts.uri(key);
-    }
-
-    private String putOnce(String key, byte[] bytes) {
-        if (!artifacts.exists(key)) {
-            artifacts.put(key, new java.io.ByteArrayInputStream(bytes));
-        }
-        return artifacts.uri(key);
     }
 
     /** Copies the source to a local temporary file: it is read twice, and S3 sources are read once. */
@@ -510,32 +639,43 @@ public final class IngestService {
 
     /** What pass 1 learns about one column. */
     static final class ColumnStats {
+        private final Values.Missing missing;
         long count;
         long nonMissing;
         long numeric;
+        long integer;
         long bool;
         String example;
         final Set<String> distinct = new HashSet<>();
         boolean distinctOverflow;
 
+        ColumnStats(Values.Missing missing) {
+            this.missing = missing;
+        }
+
         void add(String value) {
             count++;
-            if (Values.isMissing(value)) {
+            if (missing.test(value)) {
                 return;
             }
             nonMissing++;
+            String trimmed = value.trim();
             if (example == null) {
-                example = value.trim();
+                example = trimmed;
             }
-            if (Values.number(value) != null) {
+            Double number = Values.number(trimmed);
+            if (number != null) {
                 numeric++;
+                if (number == Math.rint(number)) {
+                    integer++;
+                }
             }
-            if (Values.bool(value) != null) {
+            if (Values.bool(trimmed) != null) {
                 bool++;
             }
             if (distinct.size() < DISTINCT_CAP) {
-                distinct.add(value.trim());
-            } else if (!distinct.contains(value.trim())) {
+                distinct.add(trimmed);
+            } else if (!distinct.contains(trimmed)) {
                 distinctOverflow = true;
             }
         }
@@ -548,16 +688,23 @@ public final class IngestService {
             if (numeric == nonMissing || numeric >= 0.9 * nonMissing && numeric > 0) {
                 return ColumnType.NUMERIC;
             }
-            if (bool >= 0.9 * nonMissing && bool > 0) {
+            // Boolean only when every value is true or false: y/n or t/f stay categories, as the file says.
+            if (bool == nonMissing) {
                 return ColumnType.BOOLEAN;
             }
             boolean mostlyUnique = distinctOverflow || distinct.size() > 0.5 * nonMissing;
             return distinct.size() > MAX_CATEGORIES && mostlyUnique ? ColumnType.TEXT : ColumnType.CATEGORICAL;
         }
 
+        /**
+         * Strong evidence of an identifier: a name that is an identifier's, a value in every row, all distinct,
+         * and integers or text (never fractional numbers: a measurement is not an identifier).
+         */
         boolean looksLikeId(String name) {
-            boolean unique = !distinctOverflow && distinct.size() == nonMissing && nonMissing == count && count > 20;
-            return unique && (ID_NAME.matcher(name).matches() || inferType() == ColumnType.TEXT);
+            boolean allDistinct = !distinctOverflow && distinct.size() == nonMissing && nonMissing == count
+                    && count > 1;
+            boolean integersOrText = numeric == 0 || integer == nonMissing;
+            return allDistinct && integersOrText && ID_NAME.matcher(name).matches();
         }
     }
 }

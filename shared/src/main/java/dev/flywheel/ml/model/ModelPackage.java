@@ -6,21 +6,16 @@ import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
 import dev.flywheel.json.Json;
 import dev.flywheel.ml.ArtifactIo;
-import dev.flywheel.ml.InvalidInputException;
 import dev.flywheel.ml.features.FittedPipeline;
 import dev.flywheel.store.ArtifactStore;
+import dev.flywheel.store.ArtifactIntegrityException;
 import dev.flywheel.store.Hashing;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 
 /**
  * Loads a model package (see {@link PackageFiles}) through DJL: checks the package's sha256 (when given) and
@@ -41,25 +36,8 @@ public final class ModelPackage {
     public static DjlModelPredictor load(ArtifactStore store, String uri, String expectedSha256) {
         configureDjl();
         byte[] zip = ArtifactIo.bytes(store, store.keyOf(uri));
+        Map<String, byte[]> files = PackageFiles.verify(uri, zip, expectedSha256);
         String sha = Hashing.sha256(zip);
-        if (expectedSha256 != null && !expectedSha256.equals(sha)) {
-            throw new InvalidInputException("model package " + uri + " has sha256 " + sha + ", not the registered "
-                    + expectedSha256 + ": it was changed after registration");
-        }
-        Map<String, byte[]> files = unzip(zip);
-        byte[] manifestBytes = files.get(PackageFiles.MANIFEST);
-        if (manifestBytes == null) {
-            throw new InvalidInputException("model package " + uri + " has no " + PackageFiles.MANIFEST);
-        }
-        PackageFiles.Manifest manifest = Json.read(new String(manifestBytes, StandardCharsets.UTF_8),
-                PackageFiles.Manifest.class);
-        manifest.files().forEach((name, expected) -> {
-            byte[] bytes = files.get(name);
-            if (bytes == null || !Hashing.sha256(bytes).equals(expected)) {
-                throw new InvalidInputException("model package " + uri + ": file " + name
-                        + (bytes == null ? " is missing" : " does not match its sha256 in the manifest"));
-            }
-        });
         FittedPipeline pipeline = Json.read(text(files, PackageFiles.PIPELINE), FittedPipeline.class);
         ModelMetadata metadata = Json.read(text(files, PackageFiles.METADATA), ModelMetadata.class);
         Path dir = null;
@@ -97,25 +75,10 @@ public final class ModelPackage {
         }
     }
 
-    private static Map<String, byte[]> unzip(byte[] zip) {
-        Map<String, byte[]> files = new HashMap<>();
-        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) {
-            ZipEntry entry;
-            while ((entry = in.getNextEntry()) != null) {
-                if (!entry.isDirectory()) {
-                    files.put(entry.getName(), in.readAllBytes());
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("the model package is not a valid zip", e);
-        }
-        return files;
-    }
-
     private static String text(Map<String, byte[]> files, String name) {
         byte[] bytes = files.get(name);
         if (bytes == null) {
-            throw new InvalidInputException("model package has no " + name);
+            throw new ArtifactIntegrityException("the model package has no " + name);
         }
         return new String(bytes, StandardCharsets.UTF_8);
     }

@@ -4,6 +4,7 @@ import dev.flywheel.json.Json;
 import dev.flywheel.ml.features.BaselineProfile;
 import dev.flywheel.ml.features.FittedPipeline;
 import dev.flywheel.store.ArtifactStore;
+import dev.flywheel.store.ArtifactIntegrityException;
 import dev.flywheel.store.Hashing;
 import dev.flywheel.store.StoredArtifact;
 
@@ -41,6 +42,56 @@ public final class PackageFiles {
 
     public static String key(String model, String runId) {
         return "models/" + model + "/" + runId + "/model.zip";
+    }
+
+    /**
+     * Checks a package's bytes: the sha256 it was registered with (when given), a readable zip, and every file
+     * against the package's manifest. Needs neither DJL nor XGBoost.
+     *
+     * @return the package's files by name
+     * @throws ArtifactIntegrityException naming the package and what does not match
+     */
+    public static Map<String, byte[]> verify(String uri, byte[] zip, String expectedSha256) {
+        String sha = Hashing.sha256(zip);
+        if (expectedSha256 != null && !expectedSha256.equals(sha)) {
+            throw new ArtifactIntegrityException("the model package " + uri + " has sha256 " + sha + ", not the "
+                    + expectedSha256 + " registered: it was changed or damaged after registration. Restore it, or "
+                    + "move the champion to another version (flywheel models rollback / promote)");
+        }
+        Map<String, byte[]> files = new java.util.HashMap<>();
+        try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(new ByteArrayInputStream(zip))) {
+            java.util.zip.ZipEntry entry;
+            while ((entry = in.getNextEntry()) != null) {
+                if (!entry.isDirectory()) {
+                    files.put(entry.getName(), in.readAllBytes());
+                }
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ArtifactIntegrityException("the model package " + uri + " is not a readable zip: "
+                    + e.getMessage(), e);
+        }
+        byte[] manifestBytes = files.get(MANIFEST);
+        if (manifestBytes == null) {
+            throw new ArtifactIntegrityException("the model package " + uri + " has no " + MANIFEST);
+        }
+        Manifest manifest;
+        try {
+            manifest = Json.read(new String(manifestBytes, StandardCharsets.UTF_8), Manifest.class);
+        } catch (dev.flywheel.json.JsonFormatException e) {
+            throw new ArtifactIntegrityException("the model package " + uri + " has an unreadable " + MANIFEST
+                    + ": " + e.getMessage(), e);
+        }
+        if (manifest.files() == null || !manifest.files().containsKey(MODEL)) {
+            throw new ArtifactIntegrityException("the model package " + uri + " has a manifest without " + MODEL);
+        }
+        manifest.files().forEach((name, expected) -> {
+            byte[] bytes = files.get(name);
+            if (bytes == null || !Hashing.sha256(bytes).equals(expected)) {
+                throw new ArtifactIntegrityException("the model package " + uri + ": file " + name
+                        + (bytes == null ? " is missing" : " does not match its sha256 in the manifest"));
+            }
+        });
+        return files;
     }
 
     public static StoredArtifact write(ArtifactStore store, String key, byte[] xgboostModelJson, FittedPipeline pipeline,

@@ -1,15 +1,19 @@
 package dev.flywheel.ml.register;
 
+import dev.flywheel.domain.EvaluationEvidence.ChampionRef;
 import dev.flywheel.ml.evaluate.EvaluateResult;
 
 /**
- * @param action      "register" (with {@code evaluation}), "promote" (with {@code version}), "rollback", or
- *                    "requestApproval" (with {@code version} and {@code taskToken})
- * @param version     promote, requestApproval: the version to make champion
- * @param reason      why, recorded in the alias history
- * @param taskToken   requestApproval: the Step Functions task token a reviewer answers
- * @param executionId requestApproval: the waiting execution, for the reviewer's reference
+ * @param action         "register" (with {@code evaluation}), "promote" (with {@code version}), "rollback", or
+ *                       "requestApproval" (with {@code version} and {@code taskToken})
+ * @param version        promote, requestApproval: the version to make champion
+ * @param reason         why, recorded in the alias history
+ * @param judgedChampion promote: the champion the version was evaluated against; the alias moves only if it still
+ *                       points there (compare-and-set on its revision), else the outcome is "superseded". Absent
+ *                       for a promotion by hand, which moves the alias from wherever it is
+ * @param taskToken      requestApproval: the Step Functions task token a reviewer answers
+ * @param executionId    requestApproval: the waiting execution, for the reviewer's reference
  */
 public record RegisterRequest(String action, String model, EvaluateResult evaluation, Integer version,
-                              String reason, String taskToken, String executionId) {
+                              String reason, ChampionRef judgedChampion, String taskToken, String executionId) {
 }

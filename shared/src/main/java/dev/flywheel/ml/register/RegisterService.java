@@ -1,5 +1,6 @@
 package dev.flywheel.ml.register;
 
+import dev.flywheel.domain.EvaluationEvidence;
 import dev.flywheel.domain.ModelAlias;
 import dev.flywheel.domain.ModelVersion;
 import dev.flywheel.domain.Run;
@@ -7,6 +8,7 @@ import dev.flywheel.logging.LogContext;
 import dev.flywheel.ml.InvalidInputException;
 import dev.flywheel.ml.evaluate.EvaluateResult;
 import dev.flywheel.ml.train.TrainResult;
+import dev.flywheel.registry.AliasConflictException;
 import dev.flywheel.registry.ModelRegistry;
 import dev.flywheel.registry.RunRegistry;
 import org.slf4j.Logger;
@@ -68,26 +70,65 @@ public final class RegisterService {
         if (run.lineage() == null) {
             throw new InvalidInputException("run " + run.id() + " has no lineage");
         }
+        if (evaluation.evidence() == null) {
+            throw new InvalidInputException("the evaluation carries no evidence (split, rows compared, judged "
+                    + "champion): pass the whole output of the evaluate step");
+        }
         ModelVersion draft = new ModelVersion(request.model(), 0, selected.packageUri(), selected.packageSha256(),
-                evaluation.metrics(), run.lineage(), run.id(), selected.params(), run.codeVersion(), clock.instant());
+                evaluation.metrics(), run.lineage(), run.id(), selected.params(), run.codeVersion(), clock.instant(),
+                evaluation.evidence());
         ModelVersion registered = models.register(draft);
         models.moveAlias(request.model(), ModelAlias.CHALLENGER, registered.version(),
                 request.reason() == null ? "registered from run " + run.id() : request.reason());
         LOG.info("registered [version={}, runId={}]", registered.version(), run.id());
-        return new RegisterResult(request.model(), registered.version(), ModelAlias.CHALLENGER, registered, null, null);
+        return new RegisterResult(request.model(), registered.version(), ModelAlias.CHALLENGER, registered, null, null,
+                RegisterResult.REGISTERED, null);
     }
 
+    /**
+     * Makes a version champion. From a pipeline ({@code judgedChampion} given) only if the champion is still the
+     * one the version was evaluated against: the alias moves by compare-and-set on the judged revision, and when
+     * it moved in between the outcome is {@code superseded} and nothing changes (the version was never compared
+     * with the new champion; re-evaluating here would race again, while the next pipeline run compares fairly).
+     */
     private RegisterResult promote(RegisterRequest request) {
         if (request.version() == null) {
             throw new InvalidInputException("action 'promote' needs 'version': the model version to make champion");
         }
         Optional<ModelAlias> current = models.alias(request.model(), ModelAlias.CHAMPION);
-        long expected = current.map(ModelAlias::revision).orElse(0L);
-        ModelAlias moved = models.moveAlias(request.model(), ModelAlias.CHAMPION, expected, request.version(),
-                request.reason() == null ? "promoted" : request.reason());
-        LOG.info("promoted [version={}, revision={}]", moved.version(), moved.revision());
-        return new RegisterResult(request.model(), moved.version(), ModelAlias.CHAMPION, null,
-                current.map(ModelAlias::version).orElse(null), moved.revision());
+        EvaluationEvidence.ChampionRef judged = request.judgedChampion();
+        long expected = judged != null ? judged.revision() : current.map(ModelAlias::revision).orElse(0L);
+        String reason = request.reason() == null ? "promoted" : request.reason();
+        try {
+            if (judged != null && current.map(ModelAlias::revision).orElse(0L) != judged.revision()) {
+                return superseded(request, judged, current);
+            }
+            ModelAlias moved = models.moveAlias(request.model(), ModelAlias.CHAMPION, expected, request.version(),
+                    reason);
+            LOG.info("promoted [version={}, revision={}]", moved.version(), moved.revision());
+            return new RegisterResult(request.model(), moved.version(), ModelAlias.CHAMPION, null,
+                    current.map(ModelAlias::version).orElse(null), moved.revision(), RegisterResult.PROMOTED, null);
+        } catch (AliasConflictException e) {
+            if (judged == null) {
+                throw e;
+            }
+            return superseded(request, judged, models.alias(request.model(), ModelAlias.CHAMPION));
+        }
+    }
+
+    private RegisterResult superseded(RegisterRequest request, EvaluationEvidence.ChampionRef judged,
+                                      Optional<ModelAlias> now) {
+        String was = judged.none() ? "no champion" : "champion v" + judged.version() + " (alias revision "
+                + judged.revision() + ")";
+        String is = now.map(a -> "v" + a.version() + " (revision " + a.revision() + ")").orElse("unassigned");
+        String reason = "superseded: version " + request.version() + " was evaluated against " + was
+                + ", but the champion is now " + is + ", which it was never compared with; not promoted. The next "
+                + "pipeline run compares against the new champion";
+        LOG.info("promotion superseded [version={}, judgedRevision={}, currentRevision={}]", request.version(),
+                judged.revision(), now.map(ModelAlias::revision).orElse(0L));
+        return new RegisterResult(request.model(), request.version(), ModelAlias.CHAMPION, null,
+                now.map(ModelAlias::version).orElse(null), now.map(ModelAlias::revision).orElse(0L),
+                RegisterResult.SUPERSEDED, reason);
     }
 
     /**
@@ -102,7 +143,8 @@ public final class RegisterService {
         ModelVersion version = models.get(request.model(), request.version());
         LOG.info("approval requested [version={}, runId={}, executionId={}, taskToken={}]", version.version(),
                 version.runId(), request.executionId(), request.taskToken());
-        return new RegisterResult(request.model(), version.version(), ModelAlias.CHALLENGER, null, null, null);
+        return new RegisterResult(request.model(), version.version(), ModelAlias.CHALLENGER, null, null, null,
+                RegisterResult.APPROVAL_REQUESTED, null);
     }
 
     private RegisterResult rollback(RegisterRequest request) {
@@ -111,6 +153,6 @@ public final class RegisterService {
                 request.reason() == null ? "rollback" : request.reason());
         LOG.info("rolled back [version={}, revision={}]", moved.version(), moved.revision());
         return new RegisterResult(request.model(), moved.version(), ModelAlias.CHAMPION, null,
-                current.map(ModelAlias::version).orElse(null), moved.revision());
+                current.map(ModelAlias::version).orElse(null), moved.revision(), RegisterResult.ROLLED_BACK, null);
     }
 }

@@ -7,11 +7,12 @@ import dev.flywheel.domain.Require;
 import dev.flywheel.domain.Run;
 import dev.flywheel.json.Json;
 import dev.flywheel.logging.LogContext;
-import dev.flywheel.ml.ArtifactIo;
 import dev.flywheel.ml.InvalidInputException;
 import dev.flywheel.ml.MlTask;
 import dev.flywheel.ml.TrainingException;
+import dev.flywheel.ml.Values;
 import dev.flywheel.ml.features.BaselineProfile;
+import dev.flywheel.ml.features.Checkpoint;
 import dev.flywheel.ml.features.FeatureSet;
 import dev.flywheel.ml.features.FittedPipeline;
 import dev.flywheel.ml.features.MatrixFile;
@@ -27,7 +28,6 @@ import ml.dmlc.xgboost4j.java.XGBoostError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.InputStream;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -85,13 +85,15 @@ public final class TrainService {
         try (LogContext ignored = LogContext.with(LogContext.RUN_ID, runId, LogContext.MODEL, model,
                 "candidate", request.candidate())) {
             LOG.info("training [task={}, rounds={}, earlyStopping={}]", features.task(), rounds, earlyStopping);
-            MatrixFile train = matrix(features.prefix() + "train.bin");
-            MatrixFile validation = matrix(features.prefix() + "validation.bin");
-            Fit fit = fit(features.task(), params, rounds, earlyStopping, train, validation);
-            FittedPipeline pipeline = Json.read(ArtifactIo.text(artifacts, features.prefix() + "pipeline.json"),
+            MatrixFile train = Checkpoint.read(artifacts, features, Checkpoint.TRAIN, MatrixFile::read);
+            MatrixFile validation = Checkpoint.read(artifacts, features, Checkpoint.VALIDATION, MatrixFile::read);
+            FittedPipeline pipeline = Json.read(Checkpoint.text(artifacts, features, Checkpoint.PIPELINE),
                     FittedPipeline.class);
-            BaselineProfile profile = Json.read(ArtifactIo.text(artifacts, features.prefix() + "profile.json"),
-                    BaselineProfile.class).withPrediction(predictionProfile(features, fit.validationPredictions()));
+            BaselineProfile baseline = Json.read(Checkpoint.text(artifacts, features, Checkpoint.PROFILE),
+                    BaselineProfile.class);
+            String schemaJson = Checkpoint.text(artifacts, features, Checkpoint.SCHEMA);
+            Fit fit = fit(features.task(), params, rounds, earlyStopping, train, validation);
+            BaselineProfile profile = baseline.withPrediction(predictionProfile(features, fit.validationPredictions()));
             String metricName = features.task().primaryMetric();
             double metric = fit.bestMetrics().get(metricName);
             boolean higher = MlTask.higherIsBetter(metricName);
@@ -99,7 +101,7 @@ public final class TrainService {
                     features.classes(), metricName, metric, higher, recorded, fit.bestIteration(), lineage,
                     codeVersion, pipeline.outputNames(), clock.instant());
             StoredArtifact stored = PackageFiles.write(artifacts, PackageFiles.key(model, runId), fit.modelJson(),
-                    pipeline, ArtifactIo.text(artifacts, features.prefix() + "schema.json"), profile, metadata);
+                    pipeline, schemaJson, profile, metadata);
             double seconds = (System.nanoTime() - start) / 1e9;
             Map<String, Double> finalMetrics = new LinkedHashMap<>();
             fit.bestMetrics().forEach((k, v) -> finalMetrics.put("validation_" + k, v));
@@ -108,7 +110,7 @@ public final class TrainService {
             finalMetrics.put("duration_seconds", seconds);
             finalMetrics.put("train_rows", (double) train.rows());
             runs.update(run.finish(fit.history(), finalMetrics, Map.of("package", stored.uri(),
-                    "features", artifacts.uri(features.prefix() + "manifest.json")), clock.instant()));
+                    "features", artifacts.uri(features.prefix() + Checkpoint.MANIFEST)), clock.instant()));
             LOG.info("trained [{}={}, bestIteration={}, seconds={}]", metricName, metric, fit.bestIteration(),
                     String.format(Locale.ROOT, "%.2f", seconds));
             return new TrainResult(runId, model, metricName, metric, higher, stored.uri(), stored.sha256(), recorded,
@@ -159,7 +161,8 @@ public final class TrainService {
                         .add(new MetricPoint(history.get(k) == null ? 0 : history.get(k).size(), v)));
                 Double value = values.get(primary);
                 if (value == null) {
-                    throw new TrainingException("XGBoost did not report " + primary + ": " + eval);
+                    throw new TrainingException("XGBoost reported no value for " + primary + " (it is undefined on "
+                            + "this validation split): " + eval.trim());
                 }
                 if (bestIteration < 0 || (higher ? value > bestValue : value < bestValue)) {
                     bestValue = value;
@@ -263,7 +266,10 @@ public final class TrainService {
         return b.build();
     }
 
-    /** Parses "[3]\tvalidation-logloss:0.51\tvalidation-auc:0.77". */
+    /**
+     * Parses "[3]\tvalidation-logloss:0.51\tvalidation-auc:0.77". A metric XGBoost cannot compute (it prints
+     * "nan") is left out: undefined, never a number.
+     */
     static Map<String, Double> parseEval(String eval) {
         Map<String, Double> values = new LinkedHashMap<>();
         for (String part : eval.trim().split("\t")) {
@@ -271,7 +277,10 @@ public final class TrainService {
             if (part.startsWith("[") || colon < 0) {
                 continue;
             }
-            values.put(part.substring(0, colon), Double.parseDouble(part.substring(colon + 1)));
+            Double value = Values.number(part.substring(colon + 1));
+            if (value != null) {
+                values.put(part.substring(0, colon), value);
+            }
         }
         return values;
     }
@@ -296,14 +305,6 @@ public final class TrainService {
         }
         if (m.rows() == 0) {
             throw new TrainingException("the " + split + " split is empty");
-        }
-    }
-
-    private MatrixFile matrix(String key) {
-        try (InputStream in = artifacts.get(key)) {
-            return MatrixFile.read(in);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
         }
     }
 

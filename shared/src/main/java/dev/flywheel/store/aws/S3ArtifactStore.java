@@ -2,6 +2,7 @@ package dev.flywheel.store.aws;
 
 import dev.flywheel.store.ArtifactKeys;
 import dev.flywheel.store.ArtifactNotFoundException;
+import dev.flywheel.store.ArtifactStoreException;
 import dev.flywheel.store.ArtifactStore;
 import dev.flywheel.store.Hashing;
 import dev.flywheel.store.StoredArtifact;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
@@ -56,7 +58,10 @@ public final class S3ArtifactStore implements ArtifactStore {
     public StoredArtifact put(String key, InputStream content) {
         ArtifactKeys.check(key);
         return withTempCopy(content, (tmp, digested) -> {
-            upload(key, tmp, digested);
+            s3("put", key, () -> {
+                upload(key, tmp, digested);
+                return null;
+            });
             return new StoredArtifact(key, uri(key), digested.sizeBytes(), digested.sha256());
         });
     }
@@ -66,7 +71,10 @@ public final class S3ArtifactStore implements ArtifactStore {
         return withTempCopy(content, (tmp, digested) -> {
             String key = ArtifactKeys.check(keyPrefix + digested.sha256() + suffix);
             if (!exists(key)) {
-                upload(key, tmp, digested);
+                s3("put", key, () -> {
+                    upload(key, tmp, digested);
+                    return null;
+                });
             }
             return new StoredArtifact(key, uri(key), digested.sizeBytes(), digested.sha256());
         });
@@ -75,9 +83,12 @@ public final class S3ArtifactStore implements ArtifactStore {
     @Override
     public InputStream get(String key) {
         try {
-            return s3.getObject(b -> b.bucket(bucket).key(objectKey(key)));
-        } catch (NoSuchKeyException e) {
-            throw new ArtifactNotFoundException(key);
+            return s3("get", key, () -> s3.getObject(b -> b.bucket(bucket).key(objectKey(key))));
+        } catch (ArtifactStoreException e) {
+            if (e.getCause() instanceof NoSuchKeyException) {
+                throw new ArtifactNotFoundException(key);
+            }
+            throw e;
         }
     }
 
@@ -96,16 +107,20 @@ public final class S3ArtifactStore implements ArtifactStore {
     public List<String> list(String keyPrefix) {
         String checked = ArtifactKeys.checkPrefix(keyPrefix);
         List<String> keys = new ArrayList<>();
-        for (S3Object object : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix + checked)).contents()) {
-            keys.add(object.key().substring(prefix.length()));
-        }
+        s3("list", checked, () -> {
+            for (S3Object object : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix + checked))
+                    .contents()) {
+                keys.add(object.key().substring(prefix.length()));
+            }
+            return null;
+        });
         keys.sort(null);
         return keys;
     }
 
     @Override
     public void delete(String key) {
-        s3.deleteObject(b -> b.bucket(bucket).key(objectKey(key)));
+        s3("delete", key, () -> s3.deleteObject(b -> b.bucket(bucket).key(objectKey(key))));
     }
 
     @Override
@@ -124,14 +139,22 @@ public final class S3ArtifactStore implements ArtifactStore {
 
     private Optional<HeadObjectResponse> head(String key) {
         try {
-            return Optional.of(s3.headObject(b -> b.bucket(bucket).key(objectKey(key))));
-        } catch (NoSuchKeyException e) {
-            return Optional.empty();
-        } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
+            return Optional.of(s3("head", key, () -> s3.headObject(b -> b.bucket(bucket).key(objectKey(key)))));
+        } catch (ArtifactStoreException e) {
+            if (e.getCause() instanceof NoSuchKeyException
+                    || e.getCause() instanceof S3Exception s3e && s3e.statusCode() == 404) {
                 return Optional.empty();
             }
             throw e;
+        }
+    }
+
+    /** Runs one S3 call; a service or client failure becomes an {@link ArtifactStoreException} naming it. */
+    private <T> T s3(String operation, String key, java.util.function.Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (SdkException e) {
+            throw new ArtifactStoreException("S3 " + operation + " of " + uri(key) + " failed: " + e.getMessage(), e);
         }
     }
 

@@ -48,7 +48,7 @@ public final class TrainingBench {
             if (Files.exists(creditG)) {
                 long t0 = System.nanoTime();
                 var dataset = ingest.ingest(IngestRequest.of("credit-g", creditG.toUri().toString(), "class")).dataset();
-                FeatureSet features = preprocess.preprocess(new PreprocessRequest(
+                FeatureSet features = preprocess.preprocess(new PreprocessRequest("credit-risk",
                         new PreprocessRequest.DatasetRef("credit-g", dataset.version()), null, null)).features();
                 TrainResult result = train.train(new TrainRequest("credit-risk", features, Map.of("max_depth", 4,
                         "eta", 0.03, "num_round", 400, "subsample", 0.8, "colsample_bytree", 0.6,
@@ -72,7 +72,7 @@ public final class TrainingBench {
             long i0 = System.nanoTime();
             var dataset = ingest.ingest(IngestRequest.of("synthetic", csv.toUri().toString(), "target")).dataset();
             long p0 = System.nanoTime();
-            FeatureSet features = preprocess.preprocess(new PreprocessRequest(
+            FeatureSet features = preprocess.preprocess(new PreprocessRequest("synthetic",
                     new PreprocessRequest.DatasetRef("synthetic", dataset.version()), null, null)).features();
             long t0 = System.nanoTime();
             int rounds = 100;

@@ -8,6 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.StringReader;
 import java.util.LinkedHashMap;
+import dev.flywheel.domain.SplitSpec;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,10 +25,12 @@ class ColumnStoreTest {
             4,?,true,,no
             """;
     private static final List<String> NAMES = List.of("id", "age", "smoker", "color", "target");
+    private static final RowSplitter SPLITTER = RowSplitter.of(new SplitSpec(SplitSpec.SCHEME, "m", 0.15, 0.15,
+            NAMES, true), NAMES);
 
     private static ColumnStore read(long expectedRows) throws IOException {
         return ColumnStore.read(new StringReader(CSV), NAMES, Set.of("age", "smoker"), Set.of("color", "target"),
-                expectedRows);
+                expectedRows, SPLITTER);
     }
 
     @Test
@@ -66,7 +69,8 @@ class ColumnStoreTest {
 
     @Test
     void read_rejectsAFileWhoseHeaderDiffersFromTheSchema() {
-        assertThatThrownBy(() -> ColumnStore.read(new StringReader(CSV), List.of("id", "age"), Set.of(), Set.of(), 4))
+        assertThatThrownBy(() -> ColumnStore.read(new StringReader(CSV), List.of("id", "age"), Set.of(), Set.of(), 4,
+                SPLITTER))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("differ from its schema");
     }
 
@@ -76,7 +80,7 @@ class ColumnStoreTest {
                 new FeatureSpec("age", FeatureSpec.Kind.NUMERIC, 40, true, List.of()),
                 new FeatureSpec("smoker", FeatureSpec.Kind.NUMERIC, 1, false, List.of()),
                 new FeatureSpec("color", FeatureSpec.Kind.ONE_HOT, 0, false, List.of("red", "")),
-                new FeatureSpec("color", FeatureSpec.Kind.ORDINAL, 0, false, List.of("blue"))), List.of());
+                new FeatureSpec("color", FeatureSpec.Kind.ORDINAL, 0, false, List.of("blue"))), List.of(), List.of());
         ColumnStore store = read(4);
         ColumnEncoder encoder = new ColumnEncoder(pipeline, store);
         String[] lines = CSV.split("\n");

@@ -13,6 +13,7 @@ import dev.flywheel.ml.train.TrainRequest;
 import dev.flywheel.ml.train.TrainResult;
 import dev.flywheel.ml.train.TrainService;
 import dev.flywheel.store.Stores;
+import dev.flywheel.testing.Fixtures;
 import dev.flywheel.testing.SyntheticCsv;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -56,10 +57,9 @@ class EvaluateHandlerTest {
         int version = new IngestService(stores.artifacts(), stores.registries().datasets(), Clock.systemUTC())
                 .ingest(IngestRequest.of("churn", source, "target")).dataset().version();
         FeatureSet features = new PreprocessService(stores.artifacts(), stores.registries().datasets())
-                .preprocess(new PreprocessRequest(new PreprocessRequest.DatasetRef("churn", version), null,
+                .preprocess(new PreprocessRequest(MODEL, new PreprocessRequest.DatasetRef("churn", version), null,
                         PreprocessRequest.SplitConfig.DEFAULT)).features();
-        values.put("DATASET_SHA", features.datasetSha256());
-        values.put("CONFIG_SHA", features.configSha256());
+        values.putAll(Fixtures.checkpointValues(features));
         TrainService train = new TrainService(stores.artifacts(), stores.registries().runs(), Clock.systemUTC(), "test");
         for (int i = 0; i < 2; i++) {
             TrainResult trained = train.train(new TrainRequest(MODEL, features,
@@ -91,7 +91,13 @@ class EvaluateHandlerTest {
         assertThat(gate.path("metric").asText()).isEqualTo("auc");
         assertThat(gate.path("reasons")).extracting(JsonNode::asText)
                 .anySatisfy(r -> assertThat(r).startsWith("auc").contains("meets threshold >= 0.6000"))
-                .contains("no champion to compare with");
+                .contains("no champion yet: judged on the thresholds alone");
+        assertThat(gate.path("verdict").asText()).isEqualTo("passed");
+        JsonNode evidence = result.path("evidence");
+        assertThat(evidence.path("testRows").path("count").asLong()).isEqualTo(44);
+        assertThat(evidence.path("judgedChampion").path("version").isNull()).isTrue();
+        assertThat(evidence.path("judgedChampion").path("revision").asLong()).isZero();
+        assertThat(evidence.path("split").path("salt").asText()).isEqualTo(MODEL);
     }
 
     @Test

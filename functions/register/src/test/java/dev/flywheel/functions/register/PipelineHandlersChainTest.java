@@ -69,8 +69,8 @@ class PipelineHandlersChainTest {
         assertThat(ingested.path("dataset").path("rowCount").asLong()).isEqualTo(1000);
         int datasetVersion = ingested.path("dataset").path("version").asInt();
 
-        JsonNode preprocessed = invoke(preprocess, "{\"dataset\":{\"name\":\"credit-g\",\"version\":" + datasetVersion
-                + "},\"split\":{\"seed\":42,\"validation\":0.15,\"test\":0.15}}");
+        JsonNode preprocessed = invoke(preprocess, "{\"model\":\"credit-risk\",\"dataset\":{\"name\":\"credit-g\","
+                + "\"version\":" + datasetVersion + "},\"split\":{\"validation\":0.15,\"test\":0.15}}");
         JsonNode features = preprocessed.path("features");
         assertThat(features.path("task").asText()).isEqualTo("binary");
         assertThat(features.path("classes")).hasSize(2);
@@ -149,8 +149,9 @@ class PipelineHandlersChainTest {
                 + "\",\"target\":\"class\"}");
         assertThat(again.path("created").asBoolean()).isFalse();
         assertThat(again.path("dataset").path("version").asInt()).isEqualTo(datasetVersion);
-        JsonNode hit = invoke(preprocess, "{\"dataset\":{\"name\":\"credit-g\",\"version\":" + datasetVersion
-                + "},\"split\":{\"seed\":42,\"validation\":0.15,\"test\":0.15}}").path("features");
+        JsonNode hit = invoke(preprocess, "{\"model\":\"credit-risk\",\"dataset\":{\"name\":\"credit-g\","
+                + "\"version\":" + datasetVersion + "},\"split\":{\"validation\":0.15,\"test\":0.15}}")
+                .path("features");
         assertThat(hit.path("checkpointHit").asBoolean()).isTrue();
         assertThat(hit.path("durationMillis").asLong())
                 .isLessThanOrEqualTo(Math.max(1, features.path("durationMillis").asLong()));
@@ -159,7 +160,10 @@ class PipelineHandlersChainTest {
         second.set("gate", Json.tree("{\"metric\":\"auc\",\"minImprovement\":0.5}"));
         JsonNode secondEvaluation = invoke(evaluate, second.toString());
         assertThat(secondEvaluation.path("champion").path("version").asInt()).isEqualTo(1);
+        // The same split: every test row is one the champion never trained on, so it scores as it did.
         assertThat(secondEvaluation.path("champion").path("metrics").path("auc").asDouble()).isEqualTo(auc);
+        assertThat(secondEvaluation.path("evidence").path("comparedRows").path("count").asLong())
+                .isEqualTo(features.path("rows").path("test").asLong());
         assertThat(secondEvaluation.path("gate").path("passed").asBoolean()).isFalse();
 
         ObjectNode secondRegister = registerRequest.deepCopy();
@@ -175,7 +179,7 @@ class PipelineHandlersChainTest {
         var lineage = new dev.flywheel.domain.Lineage("d", 1, "a".repeat(64), "b".repeat(64));
         for (int i = 0; i < 2; i++) {
             models.register(new ModelVersion("m", 0, "file:///x", "c".repeat(64), Map.of(), lineage, "run-" + i,
-                    Map.of(), "v", java.time.Instant.now()));
+                    Map.of(), "v", java.time.Instant.now(), null));
         }
         invoke(register, "{\"action\":\"promote\",\"model\":\"m\",\"version\":1}");
         JsonNode second = invoke(register, "{\"action\":\"promote\",\"model\":\"m\",\"version\":2,\"reason\":\"better\"}");

@@ -75,6 +75,9 @@ class RegisterHandlerTest {
         assertThat(version.path("codeVersion").asText()).isEqualTo("test-commit");
         assertThat(version.path("metrics").path("auc").asDouble()).isEqualTo(0.83);
         assertThat(version.path("lineage").path("datasetName").asText()).isEqualTo("churn");
+        assertThat(version.path("evaluation").path("split").path("salt").asText()).isEqualTo(MODEL);
+        assertThat(version.path("evaluation").path("testRows").path("count").asLong()).isEqualTo(44);
+        assertThat(version.path("evaluation").path("verdict").asText()).isEqualTo("passed");
         assertThat(stores.registries().models().resolve(MODEL, ModelAlias.CHALLENGER).runId()).isEqualTo(run.get("RUN_ID"));
         assertThat(stores.registries().models().alias(MODEL, ModelAlias.CHAMPION)).isEmpty();
     }
@@ -145,6 +148,56 @@ class RegisterHandlerTest {
         assertThat(champion.version()).isEqualTo(2);
         assertThat(champion.revision()).isEqualTo(2);
         assertThat(stores.registries().models().aliasHistory(MODEL, ModelAlias.CHAMPION)).hasSize(2);
+    }
+
+    @Test
+    void promote_judgedAgainstNoChampion_promotesWhileThereIsStillNone() {
+        registerVersion();
+
+        JsonNode result = invoke(handler, event("promote-judged-against-no-champion.json"));
+
+        assertThat(result.path("outcome").asText()).isEqualTo("promoted");
+        assertThat(result.path("revision").asLong()).isEqualTo(1);
+        assertThat(stores.registries().models().alias(MODEL, ModelAlias.CHAMPION).orElseThrow().version()).isEqualTo(1);
+    }
+
+    @Test
+    void promote_isSupersededWhenTheJudgedChampionMovedBeforePromotion() {
+        registerVersion();
+        registerVersion();
+        // Two pipelines both evaluated against "no champion"; the first promotes version 1.
+        invoke(handler, event("promote-judged-against-no-champion.json"));
+
+        JsonNode second = invoke(handler, "{\"action\":\"promote\",\"model\":\"churn-model\",\"version\":2,"
+                + "\"judgedChampion\":{\"version\":null,\"revision\":0}}");
+
+        assertThat(second.path("outcome").asText()).isEqualTo("superseded");
+        assertThat(second.path("reason").asText()).contains("version 2 was evaluated against no champion")
+                .contains("now v1 (revision 1)").contains("never compared");
+        ModelAlias champion = stores.registries().models().alias(MODEL, ModelAlias.CHAMPION).orElseThrow();
+        assertThat(champion.version()).isEqualTo(1);
+        assertThat(champion.revision()).isEqualTo(1);
+    }
+
+    @Test
+    void promote_isSupersededWhenTheChampionMovesBetweenReadAndWrite() {
+        registerVersion();
+        registerVersion();
+        registerVersion();
+        invoke(handler, event("promote.json"));
+        MetadataTable table = stores.registries().table();
+        ModelRegistry concurrent = new ModelRegistry(table, Clock.systemUTC());
+        MetadataTable racing = new RacingTable(table, "ALIAS#" + ModelAlias.CHAMPION,
+                () -> concurrent.moveAlias(MODEL, ModelAlias.CHAMPION, 2, "concurrent promotion"));
+        RegisterHandler racingHandler = new RegisterHandler(
+                new Stores(stores.artifacts(), Registries.over(racing, Clock.systemUTC())), config);
+
+        JsonNode result = invoke(racingHandler, "{\"action\":\"promote\",\"model\":\"churn-model\",\"version\":3,"
+                + "\"judgedChampion\":{\"version\":1,\"revision\":1}}");
+
+        assertThat(result.path("outcome").asText()).isEqualTo("superseded");
+        assertThat(result.path("reason").asText()).contains("champion v1 (alias revision 1)").contains("now v2");
+        assertThat(stores.registries().models().alias(MODEL, ModelAlias.CHAMPION).orElseThrow().version()).isEqualTo(2);
     }
 
     @Test

@@ -13,6 +13,7 @@ import dev.flywheel.ml.features.PreprocessService;
 import dev.flywheel.ml.ingest.IngestRequest;
 import dev.flywheel.ml.ingest.IngestService;
 import dev.flywheel.store.Stores;
+import dev.flywheel.testing.Fixtures;
 import dev.flywheel.testing.SyntheticCsv;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -58,9 +59,9 @@ class TrainHandlerTest {
         int version = new IngestService(stores.artifacts(), stores.registries().datasets(), Clock.systemUTC())
                 .ingest(IngestRequest.of("churn", source, "target")).dataset().version();
         features = new PreprocessService(stores.artifacts(), stores.registries().datasets())
-                .preprocess(new PreprocessRequest(new PreprocessRequest.DatasetRef("churn", version), null,
+                .preprocess(new PreprocessRequest(MODEL, new PreprocessRequest.DatasetRef("churn", version), null,
                         PreprocessRequest.SplitConfig.DEFAULT)).features();
-        values = Map.of("DATASET_SHA", features.datasetSha256(), "CONFIG_SHA", features.configSha256());
+        values = Fixtures.checkpointValues(features);
     }
 
     @AfterEach
@@ -76,6 +77,9 @@ class TrainHandlerTest {
         assertThat(fixture.path("rows").path("train").asLong()).isEqualTo(features.rows().train());
         assertThat(fixture.path("rows").path("validation").asLong()).isEqualTo(features.rows().validation());
         assertThat(fixture.path("rows").path("test").asLong()).isEqualTo(features.rows().test());
+        assertThat(dev.flywheel.json.Json.read(fixture.path("split").toString(), dev.flywheel.domain.SplitSpec.class))
+                .isEqualTo(features.split());
+        assertThat(fixture.path("files").size()).isEqualTo(features.files().size());
     }
 
     @Test
