@@ -85,6 +85,81 @@ class IngestServiceTest {
         assertThat(storedKeys()).allMatch(k -> k.startsWith("datasets/people/" + result.dataset().sha256() + "/"));
     }
 
+    private IngestResult run(String source, List<String> id, List<String> naValues) {
+        return ingest.ingest(new IngestRequest("people", source, null, "class", List.of(), id, naValues, null, null));
+    }
+
+    /** 40 rows: an integer id, a fractional amount_paid, an integer valid flag, y/n and none-or-some categories. */
+    private static String mixedCsv() {
+        StringBuilder b = new StringBuilder("id,amount_paid,valid,member,checking,active,class\n");
+        for (int i = 0; i < 40; i++) {
+            b.append(1000 + i).append(',').append(10.5 + i).append(',').append(i % 2).append(',')
+                    .append(i % 3 == 0 ? "y" : "n").append(',').append(i % 4 == 0 ? "none" : "some").append(',')
+                    .append(i % 5 == 0 ? "TRUE" : "false").append(',').append(i % 2 == 0 ? "good" : "bad").append('\n');
+        }
+        return b.toString();
+    }
+
+    @Test
+    void ingest_keepsValuesAsTheFileSaysThem() throws IOException {
+        IngestResult result = run(file("a.csv", mixedCsv()));
+        var schema = result.dataset().schema();
+
+        assertThat(schema.column("checking").orElseThrow().type().name()).isEqualTo("CATEGORICAL");
+        assertThat(schema.column("member").orElseThrow().type().name()).isEqualTo("CATEGORICAL");
+        assertThat(schema.column("active").orElseThrow().type().name()).isEqualTo("BOOLEAN");
+        String data = new String(stores.artifacts().get(stores.artifacts().keyOf(result.dataset().artifactUri()))
+                .readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(data).contains(",y,none,true,good").contains(",n,some,false,");
+        assertThat(schema.missingValues()).isEmpty();
+    }
+
+    @Test
+    void ingest_neverTakesANumericFeatureForAnIdentifierByItsName() throws IOException {
+        IngestResult result = run(file("a.csv", mixedCsv()));
+        var schema = result.dataset().schema();
+
+        assertThat(schema.column("amount_paid").orElseThrow().role().name()).isEqualTo("FEATURE");
+        assertThat(schema.column("valid").orElseThrow().role().name()).isEqualTo("FEATURE");
+        var id = schema.column("id").orElseThrow();
+        assertThat(id.role().name()).isEqualTo("ID");
+        assertThat(id.reason()).contains("all 40 values are distinct integers");
+        assertThat(result.leftOut()).singleElement().satisfies(c -> {
+            assertThat(c.column()).isEqualTo("id");
+            assertThat(c.reason()).startsWith("identifier");
+        });
+        assertThat(schema.identity()).isEmpty();
+    }
+
+    @Test
+    void ingest_letsTheUserNameTheIdentifiersAndTheMissingTokens() throws IOException {
+        String csv = mixedCsv().replace(",10.5,", ",NA,").replace(",11.5,", ",?,");
+        IngestResult result = run(file("a.csv", csv), List.of("member"), List.of("NA", "?"));
+        var schema = result.dataset().schema();
+
+        assertThat(schema.identity()).containsExactly("member");
+        assertThat(schema.column("member").orElseThrow().reason()).isEqualTo("identifier named by the user (id)");
+        assertThat(schema.column("id").orElseThrow().role().name()).as("no inference once the user names ids")
+                .isEqualTo("FEATURE");
+        assertThat(schema.missingValues()).containsExactly("?", "NA");
+        assertThat(schema.column("amount_paid").orElseThrow().type().name()).isEqualTo("NUMERIC");
+        assertThat(result.quarantinedRows()).isZero();
+    }
+
+    @Test
+    void ingest_laterVersionsKeepTheFirstVersionsReadingRules() throws IOException {
+        run(file("a.csv", goodCsv(50)), List.of(), List.of("NA"));
+        String more = file("b.csv", goodCsv(60));
+
+        assertThatThrownBy(() -> run(more, List.of(), List.of("?"))).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("reads an empty field and [NA] as missing since its first version");
+        assertThatThrownBy(() -> run(more, List.of("city"), List.of())).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("identified by their content since its first version, not [city]");
+        IngestResult second = run(more, List.of(), List.of());
+        assertThat(second.dataset().version()).isEqualTo(2);
+        assertThat(second.dataset().schema().missingValues()).containsExactly("NA");
+    }
+
     @Test
     void ingest_sameDataTwiceReturnsExistingVersionAndWritesNothing() throws IOException {
         IngestResult first = run(file("a.csv", goodCsv(50)));

@@ -178,7 +178,8 @@ public final class PreprocessService {
         } catch (JsonFormatException e) {
             problem = "its manifest cannot be read (" + e.getMessage() + ")";
         }
-        String warning = "the checkpoint " + artifacts.uri(prefix) + " is damaged (" + problem + "): rebuilt";
+        String warning = "the checkpoint " + prefix + " (" + artifacts.uri(key) + ") is damaged (" + problem
+                + "): rebuilt";
         warnings.add(warning);
         LOG.warn("checkpoint damaged, rebuilding [prefix={}, problem={}]", prefix, problem);
         return Optional.empty();

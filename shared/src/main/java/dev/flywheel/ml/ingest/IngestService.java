@@ -118,22 +118,19 @@ public final class IngestService {
         Profile profile = profile(file, format, missing);
 
         Schema schema;
-        ColumnDomains domains;
         if (previous.isPresent()) {
             schema = previous.get().schema();
             enforce(schema, request, profile, warnings);
-            domains = readDomains(previous.get());
         } else {
             schema = request.schema() != null ? declared(request, profile.header(), missing)
                     : infer(request, profile, missing, warnings);
-            domains = domainsOf(schema, profile.stats());
         }
         checkColumns(schema, profile.stats(), warnings);
 
         Path data = tempFile("data");
         Path quarantine = tempFile("quarantine");
         try {
-            Validated validated = validate(file, format, schema, missing, profile.header(), domains, data, quarantine);
+            Validated validated = validate(file, format, schema, missing, profile.header(), data, quarantine);
             long total = validated.accepted() + validated.bad();
             if (validated.bad() > maxBad * total) {
                 throw new DataValidationException(String.format(Locale.ROOT,
@@ -145,9 +142,15 @@ public final class IngestService {
                 throw new DataValidationException("no row passed validation; first reasons: "
                         + String.join("; ", validated.firstReasons()));
             }
-            validated.unseen().forEach((column, values) -> warnings.add("column '" + column
-                    + "' has categories not seen in the dataset's first version: " + values));
-            return register(name, request, schema, domains, validated, data, quarantine, warnings);
+            Optional<DatasetVersion> existing = datasets.findBySha256(name, validated.sha256());
+            if (existing.isPresent()) {
+                return existing(existing.get(), schema, profile, validated, data, quarantine, warnings);
+            }
+            // The categories of the dataset's first version: later versions warn about the ones it did not have.
+            ColumnDomains domains = previous.isPresent() ? readDomains(name) : domainsOf(schema, profile.stats());
+            warnAboutUnseenCategories(domains, profile.stats(), warnings);
+            return register(name, request, schema, previous.isEmpty() ? domains : null, validated, data, quarantine,
+                    warnings);
         } finally {
             deleteQuietly(data);
             deleteQuietly(quarantine);
@@ -155,34 +158,36 @@ public final class IngestService {
     }
 
     /**
-     * Writes the files of a new version and registers it; for content ingested before, returns that version,
-     * restoring any of its files that no longer match what was registered.
+     * Content ingested before: the existing version, nothing new written, except that a registered file which no
+     * longer matches (changed or deleted in the store) is restored from the identical fresh copy.
      */
+    private IngestResult existing(DatasetVersion version, Schema schema, Profile profile, Validated validated,
+                                  Path data, Path quarantine, List<String> warnings) {
+        restore(version, DatasetFiles.DATA, () -> fileBytes(data), warnings);
+        restore(version, DatasetFiles.QUARANTINE, () -> fileBytes(quarantine), warnings);
+        restore(version, DatasetFiles.SCHEMA, () -> Json.write(schema).getBytes(StandardCharsets.UTF_8), warnings);
+        restore(version, DatasetFiles.DOMAINS, () -> Json.write(domainsOf(schema, profile.stats()))
+                .getBytes(StandardCharsets.UTF_8), warnings);
+        LOG.info("identical data ingested before [dataset={}, version={}]", version.name(), version.version());
+        String quarantineKey = DatasetFiles.key(version, DatasetFiles.QUARANTINE);
+        return new IngestResult(version, false,
+                version.files().containsKey(DatasetFiles.QUARANTINE) ? artifacts.uri(quarantineKey) : null,
+                validated.bad(), leftOut(schema), warnings);
+    }
+
+    /** Writes the files of a new version and registers it; {@code domains} only for a dataset's first version. */
     private IngestResult register(String name, IngestRequest request, Schema schema, ColumnDomains domains,
                                   Validated validated, Path data, Path quarantine, List<String> warnings) {
         String prefix = DatasetFiles.prefix(name, validated.sha256());
-        byte[] schemaJson = Json.write(schema).getBytes(StandardCharsets.UTF_8);
-        List<LeftOutColumn> leftOut = leftOut(schema);
-        Optional<DatasetVersion> existing = datasets.findBySha256(name, validated.sha256());
-        if (existing.isPresent()) {
-            DatasetVersion version = existing.get();
-            restore(version, DatasetFiles.DATA, data, warnings);
-            if (validated.bad() > 0) {
-                restore(version, DatasetFiles.QUARANTINE, quarantine, warnings);
-            }
-            LOG.info("identical data ingested before [dataset={}, version={}]", name, version.version());
-            String quarantineKey = prefix + DatasetFiles.QUARANTINE;
-            return new IngestResult(version, false,
-                    version.files().containsKey(DatasetFiles.QUARANTINE) ? artifacts.uri(quarantineKey) : null,
-                    version.quarantinedRows(), leftOut, warnings);
-        }
         Map<String, String> files = new TreeMap<>();
         StoredArtifact dataFile = putFile(prefix + DatasetFiles.DATA, data);
         files.put(DatasetFiles.DATA, dataFile.sha256());
-        files.put(DatasetFiles.SCHEMA, artifacts.put(prefix + DatasetFiles.SCHEMA,
-                new ByteArrayInputStream(schemaJson)).sha256());
-        files.put(DatasetFiles.DOMAINS, artifacts.put(prefix + DatasetFiles.DOMAINS,
-                new ByteArrayInputStream(Json.write(domains).getBytes(StandardCharsets.UTF_8))).sha256());
+        files.put(DatasetFiles.SCHEMA, putBytes(prefix + DatasetFiles.SCHEMA,
+                Json.write(schema).getBytes(StandardCharsets.UTF_8)).sha256());
+        if (domains != null) {
+            files.put(DatasetFiles.DOMAINS, putBytes(prefix + DatasetFiles.DOMAINS,
+                    Json.write(domains).getBytes(StandardCharsets.UTF_8)).sha256());
+        }
         String quarantineUri = null;
         if (validated.bad() > 0) {
             StoredArtifact stored = putFile(prefix + DatasetFiles.QUARANTINE, quarantine);
@@ -195,11 +200,34 @@ public final class IngestService {
         LOG.info("ingested [dataset={}, version={}, rows={}, quarantined={}, created={}]", name,
                 registration.dataset().version(), validated.accepted(), validated.bad(), registration.created());
         return new IngestResult(registration.dataset(), registration.created(), quarantineUri, validated.bad(),
-                leftOut, warnings);
+                leftOut(schema), warnings);
+    }
+
+    private static void warnAboutUnseenCategories(ColumnDomains domains, Map<String, ColumnStats> stats,
+                                                  List<String> warnings) {
+        domains.categories().forEach((column, known) -> {
+            ColumnStats s = stats.get(column);
+            if (s == null) {
+                return;
+            }
+            Set<String> knownSet = new HashSet<>(known);
+            Set<String> unseen = new TreeSet<>();
+            for (String value : s.distinct) {
+                if (!knownSet.contains(value)) {
+                    unseen.add(value);
+                }
+            }
+            if (!unseen.isEmpty()) {
+                warnings.add("column '" + column + "' has categories not seen in the dataset's first version: "
+                        + (unseen.size() > 10 ? List.copyOf(unseen).subList(0, 10) + " and " + (unseen.size() - 10)
+                        + " more" : unseen));
+            }
+        });
     }
 
     /** Puts back a registered file whose stored copy is missing or changed, from an identical fresh copy. */
-    private void restore(DatasetVersion version, String file, Path fresh, List<String> warnings) {
+    private void restore(DatasetVersion version, String file, java.util.function.Supplier<byte[]> fresh,
+                         List<String> warnings) {
         String expected = version.files().get(file);
         if (expected == null) {
             return;
@@ -209,7 +237,12 @@ public final class IngestService {
         if (stored.isPresent() && stored.get().equals(expected)) {
             return;
         }
-        StoredArtifact written = putFile(key, fresh);
+        byte[] bytes = fresh.get();
+        if (!Hashing.sha256(bytes).equals(expected)) {
+            throw new IllegalStateException("the canonical " + file + " of '" + version.name() + "' v"
+                    + version.version() + " came out with sha256 " + Hashing.sha256(bytes) + ", not " + expected);
+        }
+        StoredArtifact written = putBytes(key, bytes);
         if (!written.sha256().equals(expected)) {
             throw new IllegalStateException("the canonical " + file + " of '" + version.name() + "' v"
                     + version.version() + " came out with sha256 " + written.sha256() + ", not " + expected);
@@ -220,8 +253,7 @@ public final class IngestService {
     }
 
     /** The result of pass 2. @param sha256 the dataset version's content address (schema + canonical rows) */
-    private record Validated(long accepted, long bad, List<String> firstReasons, Map<String, Set<String>> unseen,
-                             String sha256) {
+    private record Validated(long accepted, long bad, List<String> firstReasons, String sha256) {
     }
 
     /** What pass 1 learnt of the file: its header and every column's statistics. */
@@ -257,7 +289,7 @@ public final class IngestService {
      * temporary files, hashing the schema and the canonical rows into the version's content address.
      */
     private static Validated validate(Path file, String format, Schema schema, Values.Missing missing,
-                                      List<String> header, ColumnDomains domains, Path data, Path quarantine) {
+                                      List<String> header, Path data, Path quarantine) {
         Map<String, Integer> position = new HashMap<>();
         for (int i = 0; i < header.size(); i++) {
             position.put(header.get(i), i);
@@ -268,9 +300,6 @@ public final class IngestService {
         long accepted = 0;
         long bad = 0;
         List<String> firstReasons = new ArrayList<>();
-        Map<String, Set<String>> unseen = new LinkedHashMap<>();
-        Map<String, Set<String>> known = new HashMap<>();
-        domains.categories().forEach((column, categories) -> known.put(column, new HashSet<>(categories)));
         try (TabularReader reader = TabularReader.open(file, format);
              OutputStream dataOut = new DigestOutputStream(Files.newOutputStream(data), digest);
              Writer dataWriter = new BufferedWriter(new OutputStreamWriter(dataOut, StandardCharsets.UTF_8), 1 << 16);
@@ -295,13 +324,6 @@ public final class IngestService {
                                     + c.type() + ")";
                             break;
                         }
-                        Set<String> categories = known.get(c.name());
-                        if (categories != null && !value.isEmpty() && !categories.contains(value)) {
-                            Set<String> u = unseen.computeIfAbsent(c.name(), k -> new TreeSet<>());
-                            if (u.size() < 10) {
-                                u.add(value);
-                            }
-                        }
                         canonical.add(value);
                     }
                 }
@@ -325,7 +347,7 @@ public final class IngestService {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the canonical data", e);
         }
-        return new Validated(accepted, bad, firstReasons, unseen, Hashing.hex(digest.digest()));
+        return new Validated(accepted, bad, firstReasons, Hashing.hex(digest.digest()));
     }
 
     /** The canonical text of a value, "" for a missing value, or null when the value is invalid. */
@@ -537,11 +559,25 @@ public final class IngestService {
         return new ColumnDomains(categories);
     }
 
-    private ColumnDomains readDomains(DatasetVersion version) {
-        if (!version.files().containsKey(DatasetFiles.DOMAINS)) {
+    /** The categories of the dataset's first version, checked against the sha256 registered with it. */
+    private ColumnDomains readDomains(String name) {
+        DatasetVersion first = datasets.get(name, 1);
+        if (!first.files().containsKey(DatasetFiles.DOMAINS)) {
             return new ColumnDomains(Map.of());
         }
-        return Json.read(DatasetFiles.text(artifacts, version, DatasetFiles.DOMAINS), ColumnDomains.class);
+        return Json.read(DatasetFiles.text(artifacts, first, DatasetFiles.DOMAINS), ColumnDomains.class);
+    }
+
+    private StoredArtifact putBytes(String key, byte[] bytes) {
+        return artifacts.put(key, new ByteArrayInputStream(bytes));
+    }
+
+    private static byte[] fileBytes(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private StoredArtifact putFile(String key, Path file) {

@@ -133,12 +133,7 @@ class RegisterHandlerTest {
         registerVersion();
         invoke(handler, event("promote.json"));
         // Another execution promotes version 2 right after this invocation read the champion at revision 1.
-        MetadataTable table = stores.registries().table();
-        ModelRegistry concurrent = new ModelRegistry(table, Clock.systemUTC());
-        MetadataTable racing = new RacingTable(table, "ALIAS#" + ModelAlias.CHAMPION,
-                () -> concurrent.moveAlias(MODEL, ModelAlias.CHAMPION, 2, "concurrent promotion"));
-        RegisterHandler racingHandler = new RegisterHandler(
-                new Stores(stores.artifacts(), Registries.over(racing, Clock.systemUTC())), config);
+        RegisterHandler racingHandler = promotingVersion2AfterTheChampionIsRead();
 
         assertThatThrownBy(() -> invoke(racingHandler, event("promote.json")))
                 .isInstanceOf(AliasConflictException.class)
@@ -185,12 +180,7 @@ class RegisterHandlerTest {
         registerVersion();
         registerVersion();
         invoke(handler, event("promote.json"));
-        MetadataTable table = stores.registries().table();
-        ModelRegistry concurrent = new ModelRegistry(table, Clock.systemUTC());
-        MetadataTable racing = new RacingTable(table, "ALIAS#" + ModelAlias.CHAMPION,
-                () -> concurrent.moveAlias(MODEL, ModelAlias.CHAMPION, 2, "concurrent promotion"));
-        RegisterHandler racingHandler = new RegisterHandler(
-                new Stores(stores.artifacts(), Registries.over(racing, Clock.systemUTC())), config);
+        RegisterHandler racingHandler = promotingVersion2AfterTheChampionIsRead();
 
         JsonNode result = invoke(racingHandler, "{\"action\":\"promote\",\"model\":\"churn-model\",\"version\":3,"
                 + "\"judgedChampion\":{\"version\":1,\"revision\":1}}");
@@ -278,6 +268,15 @@ class RegisterHandlerTest {
 
     private int registerVersion() {
         return invoke(handler, event("register.json", finishedRun())).path("version").asInt();
+    }
+
+    /** A handler over a table on which another execution promotes version 2 right after the champion is read. */
+    private RegisterHandler promotingVersion2AfterTheChampionIsRead() {
+        MetadataTable table = stores.registries().table();
+        ModelRegistry concurrent = new ModelRegistry(table, Clock.systemUTC());
+        MetadataTable racing = new RacingTable(table, "ALIAS#" + ModelAlias.CHAMPION,
+                () -> concurrent.moveAlias(MODEL, ModelAlias.CHAMPION, 2, "concurrent promotion"));
+        return new RegisterHandler(new Stores(stores.artifacts(), Registries.over(racing, Clock.systemUTC())), config);
     }
 
     /** A table on which another writer acts right after this reader's first read of one item. */
