@@ -10,6 +10,7 @@ import dev.flywheel.cli.commands.PipelineCommand;
 import dev.flywheel.cli.commands.RunsCommand;
 import dev.flywheel.config.BuildInfo;
 import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Command;
 
 /** The {@code flywheel} command: the whole MLOps loop on one machine, through the same handlers AWS runs. */
@@ -19,19 +20,38 @@ import picocli.CommandLine.Command;
                 RunsCommand.class, ModelsCommand.class, ApprovalCommands.Approve.class, ApprovalCommands.Reject.class,
                 DatagenCommand.class, CommandLine.HelpCommand.class})
 public final class FlywheelCli {
+    @Mixin
+    CommonOptions common;
 
     public static void main(String[] args) {
         // Before the first logger exists: the CLI's own, quieter logging, and DJL never downloads anything.
         System.setProperty("log4j2.configurationFile", "classpath:flywheel-cli-log4j2.xml");
         System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
-        System.exit(execute(args));
+        int code;
+        try {
+            code = execute(args);
+        } catch (OutOfMemoryError e) {
+            System.err.println("flywheel: " + OutOfMemory.advice());
+            code = 1;
+        }
+        System.exit(code);
     }
 
     /** Runs the command line; returns the exit code (0 success, 1 failure, 2 usage error). */
     public static int execute(String... args) {
         CommandLine commandLine = new CommandLine(new FlywheelCli());
-        commandLine.setExecutionExceptionHandler((exception, line, parseResult) -> {
+        // "@FILE" is Flywheel's own syntax (executions start --input @FILE), not picocli's argument files.
+        commandLine.setExpandAtFiles(false);
+        // A usage error: what is wrong and where the help is, not the whole help text.
+        commandLine.setParameterExceptionHandler((exception, args1) -> {
+            CommandLine line = exception.getCommandLine();
             line.getErr().println(line.getColorScheme().errorText("flywheel: " + oneLine(exception)));
+            line.getErr().println("Try `" + line.getCommandSpec().qualifiedName() + " --help`.");
+            return 2;
+        });
+        commandLine.setExecutionExceptionHandler((exception, line, parseResult) -> {
+            line.getErr().println(line.getColorScheme().errorText("flywheel: " + (OutOfMemory.caused(exception)
+                    ? OutOfMemory.advice() : oneLine(exception))));
             if (System.getenv("FLYWHEEL_DEBUG") != null) {
                 exception.printStackTrace(line.getErr());
             }

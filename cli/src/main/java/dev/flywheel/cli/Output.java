@@ -14,31 +14,71 @@ public final class Output {
         System.out.println(Json.writePretty(value));
     }
 
-    /** Prints rows as an aligned table under {@code headers}. */
+    /**
+     * Prints rows as an aligned table under {@code headers}; the last column is wrapped at word boundaries so that
+     * lines fit the terminal ({@code COLUMNS}, else 100 characters).
+     */
     public static void table(PrintStream out, List<String> headers, List<List<String>> rows) {
         int[] widths = new int[headers.size()];
         List<List<String>> all = new ArrayList<>();
         all.add(headers);
         all.addAll(rows);
+        int last = widths.length - 1;
         for (List<String> row : all) {
-            for (int i = 0; i < widths.length; i++) {
+            for (int i = 0; i < last; i++) {
                 widths[i] = Math.max(widths[i], cell(row, i).length());
             }
         }
+        int indent = 0;
+        for (int i = 0; i < last; i++) {
+            indent += widths[i] + 2;
+        }
+        int lastWidth = Math.max(30, terminalWidth() - indent);
+        for (List<String> row : all) {
+            widths[last] = Math.max(widths[last], Math.min(lastWidth, cell(row, last).length()));
+        }
         for (int r = 0; r < all.size(); r++) {
             StringBuilder line = new StringBuilder();
-            for (int i = 0; i < widths.length; i++) {
-                String cell = cell(all.get(r), i);
-                line.append(i == widths.length - 1 ? cell : String.format("%-" + widths[i] + "s  ", cell));
+            for (int i = 0; i < last; i++) {
+                line.append(String.format("%-" + widths[i] + "s  ", cell(all.get(r), i)));
             }
-            out.println(line.toString().stripTrailing());
+            List<String> wrapped = wrap(cell(all.get(r), last), lastWidth);
+            out.println((line + wrapped.get(0)).stripTrailing());
+            for (String more : wrapped.subList(1, wrapped.size())) {
+                out.println(" ".repeat(indent) + more);
+            }
             if (r == 0) {
                 StringBuilder rule = new StringBuilder();
                 for (int i = 0; i < widths.length; i++) {
-                    rule.append("-".repeat(widths[i])).append(i == widths.length - 1 ? "" : "  ");
+                    rule.append("-".repeat(widths[i])).append(i == last ? "" : "  ");
                 }
                 out.println(rule);
             }
+        }
+    }
+
+    /** Text cut into lines of at most {@code width} characters, at spaces where it can be. */
+    static List<String> wrap(String text, int width) {
+        List<String> lines = new ArrayList<>();
+        String rest = text;
+        while (rest.length() > width) {
+            int cut = rest.lastIndexOf(' ', width);
+            if (cut <= 0) {
+                cut = width;
+            }
+            lines.add(rest.substring(0, cut).stripTrailing());
+            rest = rest.substring(cut).stripLeading();
+        }
+        lines.add(rest);
+        return lines;
+    }
+
+    static int terminalWidth() {
+        try {
+            int columns = Integer.parseInt(System.getenv().getOrDefault("COLUMNS", "100").trim());
+            return Math.max(60, columns);
+        } catch (NumberFormatException e) {
+            return 100;
         }
     }
 
@@ -53,5 +93,13 @@ public final class Output {
     /** A metric for people: four decimals, or "undefined" when it could not be computed. */
     public static String number(Double value) {
         return value == null ? "undefined" : String.format("%.4f", value);
+    }
+
+    /** A metric that may be a count (rounds, rows): whole numbers without decimals, the rest as {@link #number}. */
+    public static String metric(Double value) {
+        if (value != null && value == Math.rint(value) && Math.abs(value) >= 1 && Math.abs(value) < 1e15) {
+            return Long.toString(value.longValue());
+        }
+        return number(value);
     }
 }

@@ -30,6 +30,9 @@ public final class PipelineRunner {
             "{\"max_depth\":8,\"eta\":0.02,\"num_round\":600,\"subsample\":0.6,\"colsample_bytree\":0.5,\"min_child_weight\":5}",
             "{\"max_depth\":4,\"eta\":0.1,\"num_round\":300,\"subsample\":0.9,\"colsample_bytree\":0.9,\"min_child_weight\":1,\"lambda\":5}");
 
+    /** The most candidates {@code --candidates} can ask for. */
+    public static final int MAX_CANDIDATES = 8;
+
     /** What {@code pipeline run} was asked to do. */
     /**
      * @param id       columns that identify a row (they decide its side of the split; never features)
@@ -57,8 +60,8 @@ public final class PipelineRunner {
 
     /** The execution input the state machine expects (see examples/credit-g/pipeline-input.json). */
     public static ObjectNode input(Request request) {
-        if (request.candidates() < 1 || request.candidates() > CANDIDATES.size()) {
-            throw new IllegalArgumentException("--candidates must be between 1 and " + CANDIDATES.size()
+        if (request.candidates() < 1 || request.candidates() > MAX_CANDIDATES) {
+            throw new IllegalArgumentException("--candidates must be between 1 and " + MAX_CANDIDATES
                     + ", got " + request.candidates());
         }
         Path data = request.data().toAbsolutePath().normalize();

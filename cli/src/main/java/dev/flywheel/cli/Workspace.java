@@ -5,15 +5,17 @@ import dev.flywheel.cli.local.LocalRuntime;
 import dev.flywheel.cli.runtime.Sleeper;
 import dev.flywheel.config.FlywheelConfig;
 import dev.flywheel.store.Stores;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
- * A local Flywheel home opened for one command: its stores, the functions built on them, the embedded runtime.
+ * A Flywheel home opened for one command: its stores, the functions built on them, the embedded runtime.
  */
 public final class Workspace implements AutoCloseable {
+    private static final String METADATA = "metadata.db";
     private final FlywheelConfig config;
     private final Stores stores;
     private final LocalRuntime runtime;
@@ -25,18 +27,57 @@ public final class Workspace implements AutoCloseable {
     }
 
     /**
-     * The local home {@code home}; or, when the environment says {@code FLYWHEEL_MODE=aws}, the S3 bucket and
-     * DynamoDB table it names (the catalogue of a deployed Flywheel, or an emulator's).
+     * For a command that writes: the local home {@code home}, created (and said so on stderr) when it does not exist
+     * yet; or, when the environment says {@code FLYWHEEL_MODE=aws}, the S3 bucket and DynamoDB table it names (the
+     * catalogue of a deployed Flywheel, or an emulator's), checked first.
      */
     public static Workspace open(Path home) {
+        FlywheelConfig config = config(home);
+        if (config.mode() == FlywheelConfig.Mode.LOCAL && !Files.exists(config.home().resolve(METADATA))) {
+            System.err.println("flywheel: creating a new home at " + config.home().toAbsolutePath());
+        }
+        return open(config);
+    }
+
+    /**
+     * For a command that only reads (or answers what is there): refuses a local home that does not exist, saying
+     * that there is nothing there, instead of creating an empty one.
+     */
+    public static Workspace openExisting(Path home) {
+        FlywheelConfig config = config(home);
+        if (config.mode() == FlywheelConfig.Mode.LOCAL && !Files.exists(config.home().resolve(METADATA))) {
+            throw new NothingHereException("there is no Flywheel home at " + config.home().toAbsolutePath()
+                    + ": nothing has run there yet. Run `flywheel demo` or `flywheel pipeline run` first, or point "
+                    + "--home (or FLYWHEEL_HOME) at an existing home");
+        }
+        return open(config);
+    }
+
+    /** A read-only command found no home. */
+    public static final class NothingHereException extends RuntimeException {
+        NothingHereException(String message) {
+            super(message);
+        }
+    }
+
+    private static FlywheelConfig config(Path home) {
         Map<String, String> env = new HashMap<>(System.getenv());
         env.put(FlywheelConfig.HOME, home.toString());
-        return open(FlywheelConfig.from(env));
+        return FlywheelConfig.from(env);
     }
 
     public static Workspace open(FlywheelConfig config) {
         Clock clock = Clock.systemUTC();
         Stores stores = Stores.open(config, clock);
+        if (config.mode() == FlywheelConfig.Mode.AWS) {
+            try {
+                stores.artifacts().checkAvailable();
+                stores.registries().table().checkAvailable();
+            } catch (RuntimeException e) {
+                stores.close();
+                throw e;
+            }
+        }
         LocalFunctions functions = PipelineFunctions.register(new LocalFunctions(), config, stores);
         return new Workspace(config, stores, new LocalRuntime(functions, stores.registries().executions(), clock,
                 Sleeper.system()));

@@ -92,7 +92,42 @@ class CommandLineTest {
     }
 
     @Test
+    void readOnlyCommandsOnAMissingHome_sayThereIsNothingThereAndCreateNothing() {
+        Path missing = home.resolve("not-yet");
+
+        CliRunner.Result result = CliRunner.run("datasets", "list", "--home", missing.toString());
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.err().strip()).startsWith("flywheel: there is no Flywheel home at")
+                .contains("nothing has run there yet").doesNotContain("\n");
+        assertThat(missing).doesNotExist();
+    }
+
+    @Test
+    void commonOptions_workBeforeTheSubcommandToo() {
+        Workspace.open(home).close();
+
+        CliRunner.Result before = CliRunner.run("--home", home.toString(), "--json", "models", "list");
+        CliRunner.Result after = CliRunner.run("models", "list", "--home", home.toString(), "--json");
+
+        assertThat(before.exitCode()).as(before.err()).isZero();
+        assertThat(before.out()).isEqualTo(after.out()).contains("[");
+    }
+
+    @Test
+    void usageErrors_exitTwoWithTheReasonAndWhereTheHelpIs() {
+        CliRunner.Result result = CliRunner.run("pipeline", "run", "--data", "../examples/credit-g/credit-g.csv",
+                "--target", "class", "--candidates", "9", "--home", home.toString());
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).isEqualTo("flywheel: --candidates must be between 1 and 8, got 9\n"
+                + "Try `flywheel pipeline run --help`.\n");
+        assertThat(home.resolve("metadata.db")).doesNotExist();
+    }
+
+    @Test
     void unknownThings_exitNonZeroWithAOneLineReason() {
+        Workspace.open(home).close();
         CliRunner.Result model = CliRunner.run("models", "show", "nope", "--home", home.toString());
         assertThat(model.exitCode()).isEqualTo(1);
         assertThat(model.err().strip()).startsWith("flywheel: no model named 'nope'").doesNotContain("\n");

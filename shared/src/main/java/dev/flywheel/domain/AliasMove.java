@@ -7,9 +7,11 @@ import java.time.Instant;
  *
  * @param fromVersion the version the alias pointed to before, or null for its first assignment
  * @param revision    the alias revision this move created (1 for the first assignment)
+ * @param rollback    true when the move went back to an earlier version (so a second rollback goes further back
+ *                    instead of undoing the first)
  */
 public record AliasMove(String model, String alias, Integer fromVersion, int toVersion, long revision, Instant at,
-                        String reason) {
+                        String reason, boolean rollback) {
     public AliasMove {
         Require.name(model, "model name");
         Require.name(alias, "alias");

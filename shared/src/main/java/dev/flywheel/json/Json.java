@@ -66,6 +66,9 @@ public final class Json {
     public static JsonNode tree(String json) {
         try {
             return MAPPER.readTree(json);
+        } catch (com.fasterxml.jackson.core.exc.StreamConstraintsException e) {
+            // Valid JSON, but past a size limit of the parser: say which, not "malformed".
+            throw new JsonFormatException("JSON too large to read: " + rootMessage(e), e);
         } catch (IOException e) {
             throw new JsonFormatException("malformed JSON: " + rootMessage(e), e);
         }

@@ -94,6 +94,11 @@ public final class ModelRegistry {
      * @throws ModelNotFoundException when the target version does not exist
      */
     public ModelAlias moveAlias(String model, String alias, long expectedRevision, int toVersion, String reason) {
+        return move(model, alias, expectedRevision, toVersion, reason, false);
+    }
+
+    private ModelAlias move(String model, String alias, long expectedRevision, int toVersion, String reason,
+                            boolean rollback) {
         get(model, toVersion);
         Optional<ModelAlias> current = alias(model, alias);
         long currentRevision = current.map(ModelAlias::revision).orElse(0L);
@@ -104,7 +109,7 @@ public final class ModelRegistry {
         var now = clock.instant();
         ModelAlias moved = new ModelAlias(model, alias, toVersion, revision, now, reason);
         AliasMove move = new AliasMove(model, alias, current.map(ModelAlias::version).orElse(null), toVersion,
-                revision, now, reason);
+                revision, now, reason, rollback);
         String pk = Keys.model(model);
         try {
             // The alias item's own revision counts its writes, and so equals the alias revision.
@@ -130,20 +135,58 @@ public final class ModelRegistry {
     }
 
     /**
-     * Moves {@code alias} back to the version it pointed to before its last move.
+     * Moves {@code alias} back to the version it pointed to before the version it points to now was assigned. The
+     * history is walked back, not toggled: after v1 → v2 → v3, a rollback goes to v2 and the next one to v1.
      *
      * @throws ModelNotFoundException when the alias has no earlier version to go back to
      */
     public ModelAlias rollback(String model, String alias, String reason) {
+        return rollback(model, alias, null, reason);
+    }
+
+    /**
+     * Moves {@code alias} back to {@code toVersion}, one of the versions it was assigned before and has not been
+     * rolled back past; null means the one before the current one.
+     *
+     * @throws ModelNotFoundException when there is no such earlier version
+     */
+    public ModelAlias rollback(String model, String alias, Integer toVersion, String reason) {
         ModelAlias current = alias(model, alias).orElseThrow(() -> new ModelNotFoundException(
                 "model '" + model + "' has no alias '" + alias + "' to roll back"));
-        List<AliasMove> history = aliasHistory(model, alias);
-        AliasMove last = history.get(history.size() - 1);
-        if (last.fromVersion() == null) {
-            throw new ModelNotFoundException("alias '" + alias + "' of model '" + model
-                    + "' has pointed only to version " + current.version() + "; there is nothing to roll back to");
+        List<Integer> earlier = rollbackTargets(model, alias);
+        if (earlier.isEmpty()) {
+            throw new ModelNotFoundException("alias '" + alias + "' of model '" + model + "' has no earlier version "
+                    + "to go back to (it points to v" + current.version() + ")");
         }
-        return moveAlias(model, alias, current.revision(), last.fromVersion(), reason);
+        int target = toVersion != null ? toVersion : earlier.get(earlier.size() - 1);
+        if (!earlier.contains(target)) {
+            throw new ModelNotFoundException("alias '" + alias + "' of model '" + model + "' can roll back to "
+                    + earlier.stream().map(v -> "v" + v).toList() + ", not v" + target
+                    + ": to point it at any other version, use promote");
+        }
+        return move(model, alias, current.revision(), target, reason, true);
+    }
+
+    /** The versions a rollback can go back to, oldest first: the history replayed, rollbacks undoing moves. */
+    private List<Integer> rollbackTargets(String model, String alias) {
+        java.util.ArrayDeque<Integer> stack = new java.util.ArrayDeque<>();
+        for (AliasMove move : aliasHistory(model, alias)) {
+            if (move.rollback()) {
+                while (!stack.isEmpty() && stack.peekLast() != move.toVersion()) {
+                    stack.removeLast();
+                }
+                if (stack.isEmpty()) {
+                    stack.addLast(move.toVersion());
+                }
+            } else {
+                stack.addLast(move.toVersion());
+            }
+        }
+        List<Integer> earlier = new java.util.ArrayList<>(stack);
+        if (!earlier.isEmpty()) {
+            earlier.remove(earlier.size() - 1);
+        }
+        return earlier;
     }
 
     private static AliasConflictException conflict(String model, String alias, long expected, long actual) {

@@ -49,4 +49,11 @@ public interface ArtifactStore {
 
     /** Maps a URI produced by {@link #uri(String)} back to its key. */
     String keyOf(String uri);
+
+    /**
+     * Fails with a message that says what to do when the store cannot be used at all (a bucket that does not
+     * exist, no credentials): for a command's first step, so that a missing store is said once, plainly.
+     */
+    default void checkAvailable() {
+    }
 }

@@ -36,6 +36,10 @@ public interface MetadataTable extends AutoCloseable {
     @Override
     void close();
 
+    /** Fails with a message that says what to do when the table cannot be used at all (it does not exist). */
+    default void checkAvailable() {
+    }
+
     /** The shape checks every adapter applies to a multi-item write. */
     static void checkWrites(List<Write> writes) {
         if (writes.isEmpty() || writes.size() > 25) {

@@ -29,7 +29,7 @@ class DomainJsonTest {
                 run.fail("out of memory", Fixtures.T0.plusSeconds(1)),
                 Fixtures.model("credit-risk", "run-1").withVersion(2),
                 new ModelAlias("credit-risk", ModelAlias.CHAMPION, 2, 5, Fixtures.T0, "gate passed"),
-                new AliasMove("credit-risk", ModelAlias.CHAMPION, null, 1, 1, Fixtures.T0, "first"),
+                new AliasMove("credit-risk", ModelAlias.CHAMPION, null, 1, 1, Fixtures.T0, "first", false),
                 new DriftReport("d-1", "credit-risk", 2, Fixtures.T0, Fixtures.T0.minusSeconds(3600), Fixtures.T0, 800,
                         List.of(new FeatureDrift("age", "ks", 0.31, 1e-9, 0.1, true),
                                 new FeatureDrift("purpose", "psi", 0.02, null, 0.2, false)), true, "s3://b/reports/d-1.html"),

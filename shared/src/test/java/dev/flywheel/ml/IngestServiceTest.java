@@ -251,6 +251,27 @@ class IngestServiceTest {
     }
 
     @Test
+    void ingest_namesTheLineOfTheFirstBytesThatAreNotUtf8() throws IOException {
+        String csv = goodCsv(30);
+        int sixth = 0;
+        for (int i = 0; i < 6; i++) {
+            sixth = csv.indexOf('\n', sixth) + 1;
+        }
+        byte[] bytes = (csv.substring(0, sixth) + "7,m\u00fcnchen,1,good\n" + csv.substring(sixth))
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] latin1 = new byte[bytes.length - 1];
+        int at = csv.substring(0, sixth).getBytes(StandardCharsets.UTF_8).length + 3;
+        System.arraycopy(bytes, 0, latin1, 0, at);
+        latin1[at] = (byte) 0xfc;
+        System.arraycopy(bytes, at + 2, latin1, at + 1, bytes.length - at - 2);
+        String source = file("a.csv", latin1);
+
+        assertThatThrownBy(() -> run(source)).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("not valid UTF-8 at line 7");
+        assertNothingStored();
+    }
+
+    @Test
     void ingest_rejectsMissingTargetColumn() throws IOException {
         String source = file("a.csv", goodCsv(10));
         assertThatThrownBy(() -> ingest.ingest(IngestRequest.of("people", source, "label")))

@@ -118,6 +118,28 @@ public abstract class RegistriesContract {
     }
 
     @Test
+    void rollback_walksBackTheHistoryInsteadOfToggling() {
+        ModelRegistry models = registries.models();
+        for (String run : List.of("run-a", "run-b", "run-c", "run-d")) {
+            models.register(Fixtures.model("m", run));
+        }
+        models.moveAlias("m", ModelAlias.CHAMPION, 1, "v1");
+        models.moveAlias("m", ModelAlias.CHAMPION, 2, "v2");
+        models.moveAlias("m", ModelAlias.CHAMPION, 3, "v3");
+
+        assertThat(models.rollback("m", ModelAlias.CHAMPION, "v3 misbehaves").version()).isEqualTo(2);
+        assertThat(models.rollback("m", ModelAlias.CHAMPION, "v2 too").version()).isEqualTo(1);
+        assertThatThrownBy(() -> models.rollback("m", ModelAlias.CHAMPION, "further"))
+                .isInstanceOf(ModelNotFoundException.class).hasMessageContaining("no earlier version");
+        models.moveAlias("m", ModelAlias.CHAMPION, 4, "v4");
+        assertThatThrownBy(() -> models.rollback("m", ModelAlias.CHAMPION, 3, "rolled back past"))
+                .isInstanceOf(ModelNotFoundException.class).hasMessageContaining("can roll back to [v1], not v3");
+        assertThat(models.rollback("m", ModelAlias.CHAMPION, 1, "to v1").version()).isEqualTo(1);
+        assertThat(models.aliasHistory("m", ModelAlias.CHAMPION)).extracting(AliasMove::rollback)
+                .containsExactly(false, false, false, true, true, false, true);
+    }
+
+    @Test
     void aliases_moveOnlyToExistingVersionsAndKeepHistoryForRollback() {
         ModelRegistry models = registries.models();
         models.register(Fixtures.model("m", "run-a"));
@@ -128,7 +150,7 @@ public abstract class RegistriesContract {
                 .isInstanceOf(ModelNotFoundException.class);
         models.moveAlias("m", ModelAlias.CHAMPION, 1, "initial");
         assertThatThrownBy(() -> models.rollback("m", ModelAlias.CHAMPION, "only one"))
-                .isInstanceOf(ModelNotFoundException.class).hasMessageContaining("nothing to roll back");
+                .isInstanceOf(ModelNotFoundException.class).hasMessageContaining("no earlier version to go back to");
         models.moveAlias("m", ModelAlias.CHAMPION, 2, "better auc");
         assertThat(models.resolve("m", ModelAlias.CHAMPION).runId()).isEqualTo("run-b");
         ModelAlias rolledBack = models.rollback("m", ModelAlias.CHAMPION, "v2 misbehaves");

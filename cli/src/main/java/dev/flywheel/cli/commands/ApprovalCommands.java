@@ -6,9 +6,10 @@ import dev.flywheel.cli.Workspace;
 import dev.flywheel.json.Json;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** Answers a pipeline waiting for manual approval, like SendTaskSuccess / SendTaskFailure. */
 public final class ApprovalCommands {
@@ -26,20 +27,25 @@ public final class ApprovalCommands {
 
     @Command(name = "approve", mixinStandardHelpOptions = true, description = "Approve a waiting promotion: the pipeline goes on to Promote.")
     public static final class Approve implements Callable<Integer> {
-        @Mixin
-        CommonOptions common;
-        @Parameters(paramLabel = "TOKEN")
+        @Spec
+        CommandSpec spec;
+        @Parameters(paramLabel = "TOKEN", description = "The task token the waiting pipeline printed.")
         String token;
-        @Option(names = "--comment", defaultValue = "approved")
+        @Option(names = "--comment", defaultValue = "approved",
+                description = "Kept with the approval in the execution (default: ${DEFAULT-VALUE}).")
         String comment;
+
+        private CommonOptions common() {
+            return CommonOptions.of(spec);
+        }
 
         @Override
         public Integer call() {
-            try (Workspace workspace = Workspace.open(common.home())) {
+            try (Workspace workspace = Workspace.openExisting(common().home())) {
                 requireLocal(workspace, token, true);
                 var answered = workspace.stores().registries().executions()
                         .succeedTaskToken(token, Json.object().put("approved", true).put("comment", comment));
-                if (common.json()) {
+                if (common().json()) {
                     Output.json(answered);
                 } else {
                     System.out.println("approved: execution " + answered.executionId() + " goes on");
@@ -51,19 +57,24 @@ public final class ApprovalCommands {
 
     @Command(name = "reject", mixinStandardHelpOptions = true, description = "Reject a waiting promotion: the pipeline ends, not promoted.")
     public static final class Reject implements Callable<Integer> {
-        @Mixin
-        CommonOptions common;
-        @Parameters(paramLabel = "TOKEN")
+        @Spec
+        CommandSpec spec;
+        @Parameters(paramLabel = "TOKEN", description = "The task token the waiting pipeline printed.")
         String token;
-        @Option(names = "--reason", defaultValue = "rejected by a reviewer")
+        @Option(names = "--reason", defaultValue = "rejected by a reviewer",
+                description = "Why, shown in the pipeline's outcome (default: ${DEFAULT-VALUE}).")
         String reason;
+
+        private CommonOptions common() {
+            return CommonOptions.of(spec);
+        }
 
         @Override
         public Integer call() {
-            try (Workspace workspace = Workspace.open(common.home())) {
+            try (Workspace workspace = Workspace.openExisting(common().home())) {
                 requireLocal(workspace, token, false);
                 var answered = workspace.stores().registries().executions().failTaskToken(token, "ApprovalRejected", reason);
-                if (common.json()) {
+                if (common().json()) {
                     Output.json(answered);
                 } else {
                     System.out.println("rejected: execution " + answered.executionId() + " ends without promotion");

@@ -11,9 +11,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "datasets", mixinStandardHelpOptions = true, description = "The dataset catalogue.",
         subcommands = {DatasetsCommand.ListDatasets.class, DatasetsCommand.Show.class})
@@ -21,15 +22,19 @@ public final class DatasetsCommand {
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Every dataset with its latest version.")
     public static final class ListDatasets implements Callable<Integer> {
-        @Mixin
-        CommonOptions common;
+        @Spec
+        CommandSpec spec;
+
+        private CommonOptions common() {
+            return CommonOptions.of(spec);
+        }
 
         @Override
         public Integer call() {
-            try (Workspace workspace = Workspace.open(common.home())) {
+            try (Workspace workspace = Workspace.openExisting(common().home())) {
                 var registry = workspace.stores().registries().datasets();
                 List<DatasetVersion> latest = registry.names().stream().map(n -> registry.latest(n).orElseThrow()).toList();
-                if (common.json()) {
+                if (common().json()) {
                     Output.json(latest);
                 } else {
                     Output.table(List.of("DATASET", "VERSIONS", "ROWS", "QUARANTINED", "SHA256", "CREATED"),
@@ -44,11 +49,11 @@ public final class DatasetsCommand {
 
     @Command(name = "show", description = "A dataset's versions, or one version with its schema.")
     public static final class Show implements Callable<Integer> {
-        @Mixin
-        CommonOptions common;
+        @Spec
+        CommandSpec spec;
         @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
         boolean help;
-        @Parameters(paramLabel = "NAME")
+        @Parameters(paramLabel = "NAME", description = "The dataset, as `datasets list` prints it.")
         String name;
         // Not the standard -V/--version of the other commands: here --version picks a dataset or model version.
         @Option(names = "--version", paramLabel = "V", description = "The version to show (default: every version).")
@@ -57,9 +62,13 @@ public final class DatasetsCommand {
                 + "registered when it was written (default: the latest version).")
         boolean verify;
 
+        private CommonOptions common() {
+            return CommonOptions.of(spec);
+        }
+
         @Override
         public Integer call() {
-            try (Workspace workspace = Workspace.open(common.home())) {
+            try (Workspace workspace = Workspace.openExisting(common().home())) {
                 var registry = workspace.stores().registries().datasets();
                 if (version == null && verify) {
                     version = registry.latest(name).map(DatasetVersion::version).orElseThrow(() ->
@@ -70,7 +79,7 @@ public final class DatasetsCommand {
                     if (versions.isEmpty()) {
                         throw new DatasetNotFoundException("no dataset named '" + name + "'; see `flywheel datasets list`");
                     }
-                    if (common.json()) {
+                    if (common().json()) {
                         Output.json(versions);
                     } else {
                         Output.table(List.of("VERSION", "ROWS", "QUARANTINED", "SHA256", "SOURCE", "CREATED"),
@@ -81,7 +90,7 @@ public final class DatasetsCommand {
                 }
                 DatasetVersion d = registry.get(name, version);
                 List<String> verified = verify ? DatasetFiles.verify(workspace.stores().artifacts(), d) : List.of();
-                if (common.json()) {
+                if (common().json()) {
                     var json = Json.toTree(d);
                     if (verify) {
                         ((com.fasterxml.jackson.databind.node.ObjectNode) json).set("verified", Json.toTree(verified));

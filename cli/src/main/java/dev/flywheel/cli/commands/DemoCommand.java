@@ -18,8 +18,9 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * The whole loop on the bundled German Credit data, through the training pipeline definition that Step Functions
@@ -30,14 +31,18 @@ import picocli.CommandLine.Option;
 public final class DemoCommand implements Callable<Integer> {
     static final String DATASET_RESOURCE = "/examples/credit-g/credit-g.csv";
 
-    @Mixin
-    CommonOptions common;
+    @Spec
+    CommandSpec spec;
     @Option(names = "--candidates", defaultValue = "4", description = "Candidates per training run (default: ${DEFAULT-VALUE}).")
     int candidates;
 
+    private CommonOptions common() {
+        return CommonOptions.of(spec);
+    }
+
     @Override
     public Integer call() throws IOException {
-        Path data = common.home().resolve("examples/credit-g.csv");
+        Path data = common().home().resolve("examples/credit-g.csv");
         Files.createDirectories(data.getParent());
         try (InputStream in = DemoCommand.class.getResourceAsStream(DATASET_RESOURCE)) {
             if (in == null) {
@@ -45,16 +50,16 @@ public final class DemoCommand implements Callable<Integer> {
             }
             Files.copy(in, data, StandardCopyOption.REPLACE_EXISTING);
         }
-        ExecutionListener progress = common.json() ? ExecutionListener.none() : new Progress(System.err);
+        ExecutionListener progress = common().json() ? ExecutionListener.none() : new Progress(System.err);
         var request = new PipelineRunner.Request(data, "class", "credit-risk", List.of(), List.of(), List.of(),
                 null, candidates, false, 42);
-        try (Workspace workspace = Workspace.open(common.home())) {
-            say("Flywheel demo — home " + common.home().toAbsolutePath());
+        try (Workspace workspace = Workspace.open(common().home())) {
+            say("Flywheel demo — home " + common().home().toAbsolutePath());
             say("1/2 Training pipeline on German Credit (1000 rows, target 'class'), " + candidates + " candidates:");
             long t0 = System.nanoTime();
             ExecutionResult first = PipelineRunner.run(workspace, request, progress);
             ObjectNode firstSummary = PipelineCommand.summary(first, (System.nanoTime() - t0) / 1e9);
-            if (!common.json()) {
+            if (!common().json()) {
                 PipelineCommand.printSummary(firstSummary);
             }
             if (first.status() != ExecutionStatus.SUCCEEDED) {
@@ -65,7 +70,7 @@ public final class DemoCommand implements Callable<Integer> {
             long t1 = System.nanoTime();
             ExecutionResult second = PipelineRunner.run(workspace, request, progress);
             ObjectNode secondSummary = PipelineCommand.summary(second, (System.nanoTime() - t1) / 1e9);
-            if (!common.json()) {
+            if (!common().json()) {
                 PipelineCommand.printSummary(secondSummary);
             }
             var models = workspace.stores().registries().models();
@@ -74,19 +79,19 @@ public final class DemoCommand implements Callable<Integer> {
             result.set("firstRun", firstSummary);
             result.set("secondRun", secondSummary);
             result.put("champion", champion.map(a -> a.version()).orElse(0));
-            result.put("home", common.home().toAbsolutePath().toString());
-            result.put("metadata", common.home().resolve("metadata.db").toAbsolutePath().toString());
-            result.put("artifacts", common.home().resolve("artifacts").toAbsolutePath().toString());
+            result.put("home", common().home().toAbsolutePath().toString());
+            result.put("metadata", common().home().resolve("metadata.db").toAbsolutePath().toString());
+            result.put("artifacts", common().home().resolve("artifacts").toAbsolutePath().toString());
             result.putArray("notYetAvailable").add("serving (inference API)").add("drift monitoring and drift-triggered retraining");
-            if (common.json()) {
+            if (common().json()) {
                 Output.json(result);
             } else {
                 System.out.println();
                 Output.table(List.of("", ""), List.of(
                         List.of("champion", "credit-risk v" + result.path("champion").asInt()),
-                        List.of("executions", "./flywheel executions list --home " + common.home()),
-                        List.of("runs", "./flywheel runs list --home " + common.home()),
-                        List.of("models", "./flywheel models show credit-risk --home " + common.home()),
+                        List.of("executions", "./flywheel executions list --home " + common().home()),
+                        List.of("runs", "./flywheel runs list --home " + common().home()),
+                        List.of("models", "./flywheel models show credit-risk --home " + common().home()),
                         List.of("artifacts", result.path("artifacts").asText()),
                         List.of("metadata", result.path("metadata").asText())));
                 System.out.println("\nNot in this demo yet: serving through the inference API, and drift monitoring with "
@@ -97,7 +102,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private void say(String line) {
-        if (!common.json()) {
+        if (!common().json()) {
             System.err.println(line);
         }
     }

@@ -21,9 +21,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "executions", mixinStandardHelpOptions = true, description = "Run any state machine definition; list and show executions.",
         subcommands = {ExecutionsCommand.Start.class, ExecutionsCommand.ListExecutions.class, ExecutionsCommand.Show.class})
@@ -31,24 +33,31 @@ public final class ExecutionsCommand {
 
     @Command(name = "start", mixinStandardHelpOptions = true,
             description = "Run a state machine definition (ours or yours) in the embedded runtime. Task states can call "
-                    + "Flywheel's functions through the ${IngestFunctionArn}-style placeholders.")
+                    + "Flywheel's functions through the $${IngestFunctionArn}-style placeholders.")
     public static final class Start implements Callable<Integer> {
-        @Mixin
-        CommonOptions common;
+        @Spec
+        CommandSpec spec;
         @Option(names = "--definition", required = true, paramLabel = "FILE", description = "An Amazon States Language file.")
         Path definition;
-        @Option(names = "--input", paramLabel = "JSON|@FILE", defaultValue = "{}", description = "Execution input (default: {}).")
+        @Option(names = "--input", paramLabel = "JSON|@FILE", defaultValue = "{}",
+                description = "Execution input: JSON text, or @ and the path of a JSON file (default: {}).")
         String input;
         @Option(names = "--name", paramLabel = "NAME", description = "State machine name (default: the file name).")
         String name;
 
+        private CommonOptions common() {
+            return CommonOptions.of(spec);
+        }
+
         @Override
         public Integer call() throws IOException {
-            String text = Files.readString(definition, StandardCharsets.UTF_8);
-            JsonNode inputJson = Json.tree(input.startsWith("@") ? Files.readString(Path.of(input.substring(1))) : input);
+            String text = Files.readString(readableFile(spec, "--definition", definition), StandardCharsets.UTF_8);
+            JsonNode inputJson = Json.tree(input.startsWith("@")
+                    ? Files.readString(readableFile(spec, "--input", Path.of(input.substring(1))), StandardCharsets.UTF_8)
+                    : input);
             String machine = name != null ? name : definition.getFileName().toString().replaceFirst("(\\.asl)?\\.json$", "");
-            try (Workspace workspace = Workspace.open(common.home())) {
-                ExecutionListener progress = common.json() ? ExecutionListener.none() : new Progress(System.err);
+            try (Workspace workspace = Workspace.open(common().home())) {
+                ExecutionListener progress = common().json() ? ExecutionListener.none() : new Progress(System.err);
                 ExecutionResult result = workspace.runtime().run(machine, text, inputJson, progress);
                 ObjectNode out = Json.object();
                 out.put("executionId", result.executionId());
@@ -58,7 +67,7 @@ public final class ExecutionsCommand {
                 out.put("cause", result.cause());
                 ArrayNode events = out.putArray("events");
                 result.events().stream().map(HistoryEvent::type).forEach(events::add);
-                if (common.json()) {
+                if (common().json()) {
                     Output.json(out);
                 } else {
                     System.out.println(result.status() + " " + result.executionId());
@@ -73,18 +82,34 @@ public final class ExecutionsCommand {
         }
     }
 
+    /** The file, or a usage error that says what is wrong with the path. */
+    private static Path readableFile(CommandSpec spec, String option, Path file) {
+        if (Files.isDirectory(file)) {
+            throw new ParameterException(spec.commandLine(), option + " " + file + " is a folder: name a file");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new ParameterException(spec.commandLine(), option + " " + file + ": no such file");
+        }
+        return file;
+    }
+
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Executions, newest first.")
     public static final class ListExecutions implements Callable<Integer> {
-        @Mixin
-        CommonOptions common;
-        @Option(names = "--limit", defaultValue = "20")
+        @Spec
+        CommandSpec spec;
+        @Option(names = "--limit", defaultValue = "20", paramLabel = "N",
+                description = "At most this many executions (default: ${DEFAULT-VALUE}).")
         int limit;
+
+        private CommonOptions common() {
+            return CommonOptions.of(spec);
+        }
 
         @Override
         public Integer call() {
-            try (Workspace workspace = Workspace.open(common.home())) {
+            try (Workspace workspace = Workspace.openExisting(common().home())) {
                 List<ExecutionRecord> executions = workspace.stores().registries().executions().list(limit);
-                if (common.json()) {
+                if (common().json()) {
                     Output.json(executions);
                 } else {
                     Output.table(List.of("EXECUTION", "STATE MACHINE", "STATUS", "STARTED", "ERROR"),
@@ -98,16 +123,20 @@ public final class ExecutionsCommand {
 
     @Command(name = "show", mixinStandardHelpOptions = true, description = "One execution with its event history.")
     public static final class Show implements Callable<Integer> {
-        @Mixin
-        CommonOptions common;
-        @Parameters(paramLabel = "ID")
+        @Spec
+        CommandSpec spec;
+        @Parameters(paramLabel = "ID", description = "The execution id, as `executions list` prints it.")
         String id;
+
+        private CommonOptions common() {
+            return CommonOptions.of(spec);
+        }
 
         @Override
         public Integer call() {
-            try (Workspace workspace = Workspace.open(common.home())) {
+            try (Workspace workspace = Workspace.openExisting(common().home())) {
                 ExecutionRecord execution = workspace.stores().registries().executions().get(id);
-                if (common.json()) {
+                if (common().json()) {
                     Output.json(execution);
                     return 0;
                 }

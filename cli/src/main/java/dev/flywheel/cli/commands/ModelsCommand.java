@@ -16,9 +16,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "models", mixinStandardHelpOptions = true, description = "The model registry: versions, aliases, promotion, rollback.",
         subcommands = {ModelsCommand.ListModels.class, ModelsCommand.Show.class, ModelsCommand.Promote.class,
@@ -27,12 +28,16 @@ public final class ModelsCommand {
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Every model with its latest version and aliases.")
     public static final class ListModels implements Callable<Integer> {
-        @Mixin
-        CommonOptions common;
+        @Spec
+        CommandSpec spec;
+
+        private CommonOptions common() {
+            return CommonOptions.of(spec);
+        }
 
         @Override
         public Integer call() {
-            try (Workspace workspace = Workspace.open(common.home())) {
+            try (Workspace workspace = Workspace.openExisting(common().home())) {
                 ModelRegistry models = workspace.stores().registries().models();
                 List<List<String>> rows = new ArrayList<>();
                 var json = Json.mapper().createArrayNode();
@@ -44,7 +49,7 @@ public final class ModelsCommand {
                     json.addObject().put("name", name).put("latestVersion", latest)
                             .set("aliases", Json.toTree(models.aliases(name)));
                 }
-                if (common.json()) {
+                if (common().json()) {
                     Output.json(json);
                 } else {
                     Output.table(List.of("MODEL", "LATEST", "ALIASES"), rows);
@@ -56,11 +61,11 @@ public final class ModelsCommand {
 
     @Command(name = "show", description = "A model's versions, or one version (by number or alias) with its lineage.")
     public static final class Show implements Callable<Integer> {
-        @Mixin
-        CommonOptions common;
+        @Spec
+        CommandSpec spec;
         @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
         boolean help;
-        @Parameters(paramLabel = "NAME")
+        @Parameters(paramLabel = "NAME", description = "The model.")
         String name;
         // Not the standard -V/--version of the other commands: here --version picks a dataset or model version.
         @Option(names = "--version", paramLabel = "V", description = "The version to show (default: every version).")
@@ -71,9 +76,13 @@ public final class ModelsCommand {
                 + "with and every file in it against its manifest (default: the champion).")
         boolean verify;
 
+        private CommonOptions common() {
+            return CommonOptions.of(spec);
+        }
+
         @Override
         public Integer call() {
-            try (Workspace workspace = Workspace.open(common.home())) {
+            try (Workspace workspace = Workspace.openExisting(common().home())) {
                 ModelRegistry models = workspace.stores().registries().models();
                 if (verify && version == null && alias == null) {
                     alias = ModelAlias.CHAMPION;
@@ -83,7 +92,7 @@ public final class ModelsCommand {
                     if (versions.isEmpty()) {
                         throw new ModelNotFoundException("no model named '" + name + "'; see `flywheel models list`");
                     }
-                    if (common.json()) {
+                    if (common().json()) {
                         Output.json(versions);
                         return 0;
                     }
@@ -109,7 +118,7 @@ public final class ModelsCommand {
                     verified = List.copyOf(new java.util.TreeSet<>(PackageFiles.verify(v.artifactUri(), zip,
                             v.artifactSha256()).keySet()));
                 }
-                if (common.json()) {
+                if (common().json()) {
                     var json = (com.fasterxml.jackson.databind.node.ObjectNode) Json.toTree(v);
                     if (verify) {
                         json.set("verified", Json.toTree(verified));
@@ -160,39 +169,54 @@ public final class ModelsCommand {
 
     @Command(name = "promote", mixinStandardHelpOptions = true, description = "Point the champion alias at a version (compare-and-set).")
     public static final class Promote implements Callable<Integer> {
-        @Mixin
-        CommonOptions common;
-        @Parameters(index = "0", paramLabel = "NAME")
+        @Spec
+        CommandSpec spec;
+        @Parameters(index = "0", paramLabel = "NAME", description = "The model.")
         String name;
-        @Parameters(index = "1", paramLabel = "VERSION")
+        @Parameters(index = "1", paramLabel = "VERSION", description = "The version to make champion.")
         int version;
-        @Option(names = "--reason", defaultValue = "promoted by hand")
+        @Option(names = "--reason", defaultValue = "promoted by hand",
+                description = "Why, kept in the alias history (default: ${DEFAULT-VALUE}).")
         String reason;
+
+        private CommonOptions common() {
+            return CommonOptions.of(spec);
+        }
 
         @Override
         public Integer call() {
-            try (Workspace workspace = Workspace.open(common.home())) {
+            try (Workspace workspace = Workspace.openExisting(common().home())) {
                 ModelAlias moved = workspace.stores().registries().models().moveAlias(name, ModelAlias.CHAMPION, version, reason);
-                print(common, moved);
+                print(common(), moved);
                 return 0;
             }
         }
     }
 
-    @Command(name = "rollback", mixinStandardHelpOptions = true, description = "Move the champion back to where it was before its last move.")
+    @Command(name = "rollback", mixinStandardHelpOptions = true,
+            description = "Move the champion back to the version it had before, walking back its history: after "
+                    + "v1, v2, v3 a rollback goes to v2, the next one to v1.")
     public static final class Rollback implements Callable<Integer> {
-        @Mixin
-        CommonOptions common;
-        @Parameters(paramLabel = "NAME")
+        @Spec
+        CommandSpec spec;
+        @Parameters(paramLabel = "NAME", description = "The model.")
         String name;
-        @Option(names = "--reason", defaultValue = "rolled back by hand")
+        @Option(names = "--to", paramLabel = "VERSION",
+                description = "Go back to this earlier champion version instead of the one just before.")
+        Integer to;
+        @Option(names = "--reason", defaultValue = "rolled back by hand",
+                description = "Why, kept in the alias history (default: ${DEFAULT-VALUE}).")
         String reason;
+
+        private CommonOptions common() {
+            return CommonOptions.of(spec);
+        }
 
         @Override
         public Integer call() {
-            try (Workspace workspace = Workspace.open(common.home())) {
-                ModelAlias moved = workspace.stores().registries().models().rollback(name, ModelAlias.CHAMPION, reason);
-                print(common, moved);
+            try (Workspace workspace = Workspace.openExisting(common().home())) {
+                ModelAlias moved = workspace.stores().registries().models().rollback(name, ModelAlias.CHAMPION, to, reason);
+                print(common(), moved);
                 return 0;
             }
         }

@@ -3,6 +3,7 @@ package dev.flywheel.cli.commands;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flywheel.cli.CommonOptions;
+import dev.flywheel.cli.OutOfMemory;
 import dev.flywheel.cli.Output;
 import dev.flywheel.cli.PipelineRunner;
 import dev.flywheel.cli.Progress;
@@ -10,6 +11,8 @@ import dev.flywheel.cli.Workspace;
 import dev.flywheel.cli.runtime.ExecutionListener;
 import dev.flywheel.cli.runtime.ExecutionResult;
 import dev.flywheel.cli.runtime.ExecutionStatus;
+import dev.flywheel.domain.InvalidRecordException;
+import dev.flywheel.domain.Require;
 import dev.flywheel.json.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -31,8 +33,6 @@ public final class PipelineCommand {
     @Command(name = "run", mixinStandardHelpOptions = true,
             description = "Ingest a CSV/JSON Lines file, train candidates, evaluate against the champion, register and promote.")
     public static final class Run implements Callable<Integer> {
-        @Mixin
-        CommonOptions common;
         @Spec
         CommandSpec spec;
 
@@ -64,26 +64,45 @@ public final class PipelineCommand {
         @Option(names = "--require-approval", description = "Pause before promotion until `flywheel approve TOKEN`.")
         boolean requireApproval;
 
+        private CommonOptions common() {
+            return CommonOptions.of(spec);
+        }
+
         @Override
         public Integer call() {
+            if (Files.isDirectory(data)) {
+                throw new ParameterException(spec.commandLine(), "--data " + data + " is a folder: name a CSV or JSON "
+                        + "Lines file");
+            }
             if (!Files.isRegularFile(data)) {
                 throw new ParameterException(spec.commandLine(), "--data " + data + ": no such file");
             }
             if (task != null && !List.of("binary", "multiclass", "regression").contains(task)) {
                 throw new ParameterException(spec.commandLine(), "--task must be binary, multiclass or regression, got '" + task + "'");
             }
+            if (candidates < 1 || candidates > PipelineRunner.MAX_CANDIDATES) {
+                throw new ParameterException(spec.commandLine(), "--candidates must be between 1 and "
+                        + PipelineRunner.MAX_CANDIDATES + ", got " + candidates);
+            }
+            if (model != null) {
+                try {
+                    Require.name(model, "--model");
+                } catch (InvalidRecordException e) {
+                    throw new ParameterException(spec.commandLine(), e.getMessage());
+                }
+            }
             var request = new PipelineRunner.Request(data, target, model, exclude, id, naValues, task, candidates,
                     requireApproval, seed);
-            try (Workspace workspace = Workspace.open(common.home())) {
+            try (Workspace workspace = Workspace.open(common().home())) {
                 long started = System.nanoTime();
-                if (!common.json()) {
-                    System.err.println("Running the training pipeline on " + data + " (home " + common.home() + ")");
+                if (!common().json()) {
+                    System.err.println("Running the training pipeline on " + data + " (" + where(workspace) + ")");
                 }
-                ExecutionListener progress = common.json() ? ExecutionListener.none() : new Progress(System.err);
+                ExecutionListener progress = common().json() ? ExecutionListener.none() : new Progress(System.err);
                 ExecutionResult result = PipelineRunner.run(workspace, request, progress);
                 double seconds = (System.nanoTime() - started) / 1e9;
                 ObjectNode summary = summary(result, seconds);
-                if (common.json()) {
+                if (common().json()) {
                     Output.json(summary);
                 } else {
                     printSummary(summary);
@@ -91,6 +110,35 @@ public final class PipelineCommand {
                 return result.status() == ExecutionStatus.SUCCEEDED ? 0 : 1;
             }
         }
+    }
+
+    /**
+     * The message of a failure's cause: Step Functions gives a Lambda error as its JSON error document
+     * ({@code errorMessage}, {@code errorType}, {@code stackTrace}); other causes are text.
+     */
+    static String errorMessage(String cause) {
+        if (cause == null) {
+            return null;
+        }
+        try {
+            JsonNode document = Json.tree(cause);
+            if (document.hasNonNull("errorMessage")) {
+                return document.path("errorMessage").asText();
+            }
+        } catch (RuntimeException notJson) {
+            // a plain-text cause
+        }
+        return cause.lines().findFirst().orElse(cause);
+    }
+
+    /** Where the pipeline's artifacts and records go, in words. */
+    static String where(Workspace workspace) {
+        var config = workspace.config();
+        if (config.mode() == dev.flywheel.config.FlywheelConfig.Mode.AWS) {
+            return "bucket " + config.bucket() + ", table " + config.table() + " in " + config.region()
+                    + config.endpointOverride().map(uri -> " at " + uri).orElse("");
+        }
+        return "home " + config.home();
     }
 
     /** The fields scripts rely on: executionId, status, model, version, promoted, metrics (+ error/cause). */
@@ -122,6 +170,10 @@ public final class PipelineCommand {
         if (result.error() != null) {
             summary.put("error", result.error());
             summary.put("cause", result.cause());
+            summary.put("errorMessage", errorMessage(result.cause()));
+        }
+        if (output.has("rejection")) {
+            summary.put("rejection", errorMessage(output.path("rejection").path("Cause").asText(null)));
         }
         summary.put("seconds", Math.round(seconds * 100) / 100.0);
         return summary;
@@ -170,9 +222,16 @@ public final class PipelineCommand {
         for (JsonNode reason : summary.path("gate").path("reasons")) {
             rows.add(List.of("gate", reason.asText()));
         }
+        if (summary.hasNonNull("rejection")) {
+            rows.add(List.of("rejected", summary.path("rejection").asText()));
+        }
         if (summary.has("error")) {
-            rows.add(List.of("error", summary.path("error").asText()));
-            rows.add(List.of("cause", summary.path("cause").asText().lines().findFirst().orElse("")));
+            String error = summary.path("error").asText();
+            rows.add(List.of("✗ failed", error.substring(error.lastIndexOf('.') + 1) + ": "
+                    + summary.path("errorMessage").asText("")));
+            if (OutOfMemory.named(error)) {
+                rows.add(List.of("what to do", OutOfMemory.advice()));
+            }
         }
         rows.add(List.of("wall time", String.format("%.1f s", summary.path("seconds").asDouble())));
         Output.table(List.of("", ""), rows);

@@ -10,9 +10,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "runs", mixinStandardHelpOptions = true, description = "Tracked training runs.",
         subcommands = {RunsCommand.ListRuns.class, RunsCommand.Show.class})
@@ -20,22 +21,27 @@ public final class RunsCommand {
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Runs, newest first, per experiment (model).")
     public static final class ListRuns implements Callable<Integer> {
-        @Mixin
-        CommonOptions common;
+        @Spec
+        CommandSpec spec;
         @Option(names = "--experiment", paramLabel = "NAME", description = "Only this experiment (default: all).")
         String experiment;
-        @Option(names = "--limit", defaultValue = "20")
+        @Option(names = "--limit", defaultValue = "20", paramLabel = "N",
+                description = "At most this many runs per experiment (default: ${DEFAULT-VALUE}).")
         int limit;
+
+        private CommonOptions common() {
+            return CommonOptions.of(spec);
+        }
 
         @Override
         public Integer call() {
-            try (Workspace workspace = Workspace.open(common.home())) {
+            try (Workspace workspace = Workspace.openExisting(common().home())) {
                 var registry = workspace.stores().registries().runs();
                 List<Run> runs = new ArrayList<>();
                 for (String name : experiment != null ? List.of(experiment) : registry.experiments()) {
                     runs.addAll(registry.list(name, limit));
                 }
-                if (common.json()) {
+                if (common().json()) {
                     Output.json(runs);
                 } else {
                     Output.table(List.of("RUN", "EXPERIMENT", "STATUS", "STARTED", "METRICS"), runs.stream()
@@ -49,16 +55,20 @@ public final class RunsCommand {
 
     @Command(name = "show", mixinStandardHelpOptions = true, description = "One run: params, metric history, lineage.")
     public static final class Show implements Callable<Integer> {
-        @Mixin
-        CommonOptions common;
-        @Parameters(paramLabel = "ID")
+        @Spec
+        CommandSpec spec;
+        @Parameters(paramLabel = "ID", description = "The run id (run-...), as `runs list` prints it.")
         String id;
+
+        private CommonOptions common() {
+            return CommonOptions.of(spec);
+        }
 
         @Override
         public Integer call() {
-            try (Workspace workspace = Workspace.open(common.home())) {
+            try (Workspace workspace = Workspace.openExisting(common().home())) {
                 Run run = workspace.stores().registries().runs().get(id);
-                if (common.json()) {
+                if (common().json()) {
                     Output.json(run);
                     return 0;
                 }
@@ -74,7 +84,7 @@ public final class RunsCommand {
                     rows.add(List.of("feature pipeline sha256", run.lineage().featurePipelineSha256()));
                 }
                 run.params().forEach((k, v) -> rows.add(List.of("param " + k, v)));
-                run.metrics().forEach((k, v) -> rows.add(List.of("metric " + k, Output.number(v))));
+                run.metrics().forEach((k, v) -> rows.add(List.of("metric " + k, Output.metric(v))));
                 for (Map.Entry<String, List<MetricPoint>> history : run.metricHistory().entrySet()) {
                     List<MetricPoint> points = history.getValue();
                     if (!points.isEmpty()) {
@@ -91,7 +101,7 @@ public final class RunsCommand {
 
     static String metrics(Map<String, Double> metrics) {
         StringBuilder text = new StringBuilder();
-        metrics.forEach((k, v) -> text.append(text.length() == 0 ? "" : " ").append(k).append('=').append(Output.number(v)));
+        metrics.forEach((k, v) -> text.append(text.length() == 0 ? "" : " ").append(k).append('=').append(Output.metric(v)));
         return text.toString();
     }
 }

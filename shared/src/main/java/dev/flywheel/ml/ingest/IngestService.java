@@ -8,6 +8,7 @@ import dev.flywheel.domain.DatasetVersion;
 import dev.flywheel.domain.InvalidRecordException;
 import dev.flywheel.domain.Require;
 import dev.flywheel.domain.Schema;
+import dev.flywheel.io.ScratchFolder;
 import dev.flywheel.json.Json;
 import dev.flywheel.logging.LogContext;
 import dev.flywheel.ml.DataValidationException;
@@ -654,19 +655,11 @@ public final class IngestService {
     }
 
     private static Path tempFile(String what) {
-        try {
-            return Files.createTempFile("flywheel-ingest-" + what, ".tmp");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return ScratchFolder.createFile("ingest-" + what, ".tmp");
     }
 
     private static void deleteQuietly(Path path) {
-        try {
-            Files.deleteIfExists(path);
-        } catch (IOException ignored) {
-            // temporary file in java.io.tmpdir
-        }
+        ScratchFolder.delete(path);
     }
 
     private static String abbreviate(String text) {

@@ -60,7 +60,7 @@ final class TabularReader implements Closeable, Iterable<TabularReader.Row> {
         try {
             return "jsonl".equals(format) ? jsonLines(file) : csv(file);
         } catch (UncheckedIOException e) {
-            throw translate(e, 0);
+            throw translate(e, 0, file);
         }
     }
 
@@ -104,7 +104,7 @@ final class TabularReader implements Closeable, Iterable<TabularReader.Row> {
                 parser = CSVFormat.RFC4180.builder().setIgnoreEmptyLines(true).get().parse(reader);
             } catch (UncheckedIOException e) {
                 reader.close();
-                throw translate(e, 0);
+                throw translate(e, 0, file);
             }
             Iterator<CSVRecord> records = parser.iterator();
             if (!records.hasNext()) {
@@ -124,7 +124,7 @@ final class TabularReader implements Closeable, Iterable<TabularReader.Row> {
                     try {
                         return records.hasNext();
                     } catch (UncheckedIOException | IllegalStateException e) {
-                        throw translate(e, rowNumber + 1);
+                        throw translate(e, rowNumber + 1, file);
                     }
                 }
 
@@ -134,7 +134,7 @@ final class TabularReader implements Closeable, Iterable<TabularReader.Row> {
                     try {
                         record = records.next();
                     } catch (UncheckedIOException | IllegalStateException e) {
-                        throw translate(e, rowNumber + 1);
+                        throw translate(e, rowNumber + 1, file);
                     }
                     rowNumber++;
                     List<String> values = record.toList();
@@ -188,7 +188,7 @@ final class TabularReader implements Closeable, Iterable<TabularReader.Row> {
                 Set<String> keys = new LinkedHashSet<>();
                 String line;
                 long n = 0;
-                while ((line = readLine(scan, n + 1)) != null) {
+                while ((line = readLine(scan, n + 1, file)) != null) {
                     n++;
                     if (line.isBlank()) {
                         continue;
@@ -216,7 +216,7 @@ final class TabularReader implements Closeable, Iterable<TabularReader.Row> {
                 private String advance() {
                     String line;
                     do {
-                        line = readLine(reader, rowNumber + 1);
+                        line = readLine(reader, rowNumber + 1, file);
                     } while (line != null && line.isBlank());
                     return line;
                 }
@@ -264,20 +264,21 @@ final class TabularReader implements Closeable, Iterable<TabularReader.Row> {
         }
     }
 
-    private static String readLine(BufferedReader reader, long row) {
+    private static String readLine(BufferedReader reader, long row, Path file) {
         try {
             return reader.readLine();
         } catch (IOException e) {
-            throw translate(new UncheckedIOException(e), row);
+            throw translate(new UncheckedIOException(e), row, file);
         }
     }
 
-    private static RuntimeException translate(RuntimeException e, long row) {
+    private static RuntimeException translate(RuntimeException e, long row, Path file) {
         Throwable t = e;
         while (t != null) {
             if (t instanceof CharacterCodingException) {
-                return new InvalidInputException("the file is not valid UTF-8 (at or near data row " + row
-                        + "): re-encode it as UTF-8 (for example `iconv -f latin1 -t utf-8`)", e);
+                // The decoder reads ahead, so the row being parsed is not where the bad bytes are: find them.
+                return new InvalidInputException("the file is not valid UTF-8 at line " + firstNonUtf8Line(file)
+                        + " (the first line is 1): re-encode it as UTF-8 (for example `iconv -f latin1 -t utf-8`)", e);
             }
             t = t.getCause();
         }
@@ -287,6 +288,37 @@ final class TabularReader implements Closeable, Iterable<TabularReader.Row> {
                     + "enclosed in double quotes, inner quotes doubled)", e);
         }
         return e;
+    }
+
+    /** The 1-based number of the first line of {@code file} that is not valid UTF-8, or "?" when it cannot tell. */
+    static String firstNonUtf8Line(Path file) {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file), 64 * 1024)) {
+            java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+            long number = 1;
+            int b;
+            while (true) {
+                b = in.read();
+                if (b == '\n' || b < 0) {
+                    try {
+                        decoder.reset().decode(java.nio.ByteBuffer.wrap(line.toByteArray()));
+                    } catch (CharacterCodingException bad) {
+                        return Long.toString(number);
+                    }
+                    if (b < 0) {
+                        return "?";
+                    }
+                    line.reset();
+                    number++;
+                } else {
+                    line.write(b);
+                }
+            }
+        } catch (IOException e) {
+            return "?";
+        }
     }
 
     private static String abbreviate(String text) {

@@ -3,15 +3,12 @@ package dev.flywheel.ml.model;
 import ai.djl.inference.Predictor;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.TranslateException;
+import dev.flywheel.io.ScratchFolder;
 import dev.flywheel.ml.features.FittedPipeline;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * A loaded model package, served through DJL's XGBoost engine. Thread-safe (calls are serialized: a DJL
@@ -67,10 +64,6 @@ public final class DjlModelPredictor implements AutoCloseable {
     public synchronized void close() {
         predictor.close();
         model.close();
-        try (Stream<Path> files = Files.walk(directory)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // a temporary folder under java.io.tmpdir
-        }
+        ScratchFolder.delete(directory);
     }
 }

@@ -4,6 +4,7 @@ import ai.djl.MalformedModelException;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
+import dev.flywheel.io.ScratchFolder;
 import dev.flywheel.json.Json;
 import dev.flywheel.ml.ArtifactIo;
 import dev.flywheel.ml.features.FittedPipeline;
@@ -42,7 +43,7 @@ public final class ModelPackage {
         ModelMetadata metadata = Json.read(text(files, PackageFiles.METADATA), ModelMetadata.class);
         Path dir = null;
         try {
-            dir = Files.createTempDirectory("flywheel-model-");
+            dir = ScratchFolder.createDirectory("model-");
             Files.write(dir.resolve(PackageFiles.MODEL), files.get(PackageFiles.MODEL));
             Criteria<FeatureRows, Predictions> criteria = Criteria.builder()
                     .setTypes(FeatureRows.class, Predictions.class)
@@ -53,7 +54,11 @@ public final class ModelPackage {
                     .build();
             ZooModel<FeatureRows, Predictions> model = criteria.loadModel();
             return new DjlModelPredictor(model, metadata, pipeline, sha, dir);
-        } catch (IOException | ModelNotFoundException | MalformedModelException e) {
+        } catch (IOException | ModelNotFoundException | MalformedModelException | RuntimeException e) {
+            ScratchFolder.delete(dir);
+            if (e instanceof RuntimeException runtime) {
+                throw runtime;
+            }
             throw new IllegalStateException("cannot load model package " + uri + " through DJL: " + e.getMessage(), e);
         }
     }

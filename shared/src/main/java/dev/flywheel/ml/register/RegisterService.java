@@ -149,7 +149,7 @@ public final class RegisterService {
 
     private RegisterResult rollback(RegisterRequest request) {
         Optional<ModelAlias> current = models.alias(request.model(), ModelAlias.CHAMPION);
-        ModelAlias moved = models.rollback(request.model(), ModelAlias.CHAMPION,
+        ModelAlias moved = models.rollback(request.model(), ModelAlias.CHAMPION, request.version(),
                 request.reason() == null ? "rollback" : request.reason());
         LOG.info("rolled back [version={}, revision={}]", moved.version(), moved.revision());
         return new RegisterResult(request.model(), moved.version(), ModelAlias.CHAMPION, null,

@@ -21,6 +21,7 @@ import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
@@ -42,6 +43,30 @@ public final class DynamoDbMetadataTable implements MetadataTable {
     public DynamoDbMetadataTable(DynamoDbClient dynamoDb, String tableName) {
         this.dynamoDb = dynamoDb;
         this.tableName = tableName;
+    }
+
+    @Override
+    public void checkAvailable() {
+        try {
+            dynamoDb.describeTable(b -> b.tableName(tableName));
+        } catch (ResourceNotFoundException e) {
+            throw new MetadataStoreException("the DynamoDB table '" + tableName + "' does not exist in "
+                    + where() + ": deploy Flywheel there (`cdk deploy`, see docs/deploy.md) or set FLYWHEEL_TABLE to "
+                    + "the table of a deployed stack", e);
+        } catch (SdkException e) {
+            throw new MetadataStoreException("cannot reach the DynamoDB table '" + tableName + "' in " + where()
+                    + ": " + firstLine(e.getMessage()) + " (check AWS_REGION, credentials and FLYWHEEL_AWS_ENDPOINT)",
+                    e);
+        }
+    }
+
+    private String where() {
+        return dynamoDb.serviceClientConfiguration().region() + dynamoDb.serviceClientConfiguration()
+                .endpointOverride().map(uri -> " at " + uri).orElse("");
+    }
+
+    private static String firstLine(String message) {
+        return message == null ? "" : message.lines().findFirst().orElse("");
     }
 
     /** Creates the table (on-demand billing) if it does not exist: for emulators and first local runs. */

@@ -1,5 +1,6 @@
 package dev.flywheel.store.aws;
 
+import dev.flywheel.io.ScratchFolder;
 import dev.flywheel.store.ArtifactKeys;
 import dev.flywheel.store.ArtifactNotFoundException;
 import dev.flywheel.store.ArtifactStoreException;
@@ -22,6 +23,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -137,6 +139,26 @@ public final class S3ArtifactStore implements ArtifactStore {
         return ArtifactKeys.check(uri.substring(base.length()));
     }
 
+    @Override
+    public void checkAvailable() {
+        String where = s3.serviceClientConfiguration().region() + s3.serviceClientConfiguration().endpointOverride()
+                .map(uri -> " at " + uri).orElse("");
+        try {
+            s3.headBucket(b -> b.bucket(bucket));
+        } catch (NoSuchBucketException e) {
+            throw new ArtifactStoreException("the S3 bucket '" + bucket + "' does not exist in " + where
+                    + ": deploy Flywheel there (`cdk deploy`, see docs/deploy.md) or set FLYWHEEL_BUCKET to the bucket "
+                    + "of a deployed stack", e);
+        } catch (SdkException e) {
+            boolean missing = e instanceof S3Exception s3e && s3e.statusCode() == 404;
+            throw new ArtifactStoreException(missing ? "the S3 bucket '" + bucket + "' does not exist in " + where
+                    + ": deploy Flywheel there (`cdk deploy`, see docs/deploy.md) or set FLYWHEEL_BUCKET"
+                    : "cannot reach the S3 bucket '" + bucket + "' in " + where + ": "
+                    + String.valueOf(e.getMessage()).lines().findFirst().orElse("")
+                    + " (check AWS_REGION, credentials and FLYWHEEL_AWS_ENDPOINT)", e);
+        }
+    }
+
     private Optional<HeadObjectResponse> head(String key) {
         try {
             return Optional.of(s3("head", key, () -> s3.headObject(b -> b.bucket(bucket).key(objectKey(key)))));
@@ -202,7 +224,7 @@ public final class S3ArtifactStore implements ArtifactStore {
     private static <T> T withTempCopy(InputStream content, TempConsumer<T> consumer) {
         Path tmp = null;
         try {
-            tmp = Files.createTempFile("flywheel-upload-", ".part");
+            tmp = ScratchFolder.createFile("upload-", ".part");
             Hashing.Digested digested;
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp))) {
                 digested = Hashing.copy(content, out);
