@@ -31,6 +31,12 @@ final class JsonPaths {
             .build();
     private static final Map<String, JsonPath> COMPILED = new ConcurrentHashMap<>();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    /** Bracket contents: indexes ({@code 0}, {@code 1,2}) or a slice ({@code 1:3}, {@code -2:}). */
+    private static final Pattern INDEXES = Pattern.compile(
+            "-?\\d+(\\s*,\\s*-?\\d+)*|-?\\d*\\s*:\\s*-?\\d*(\\s*:\\s*-?\\d*)?");
+    /** Bracket contents: quoted names ({@code 'a b'}, {@code 'a','b'}). */
+    private static final Pattern NAMES = Pattern.compile(
+            "('([^'\\\\]|\\\\.)*'|\"([^\"\\\\]|\\\\.)*\")(\\s*,\\s*('([^'\\\\]|\\\\.)*'|\"([^\"\\\\]|\\\\.)*\"))*");
     /** Characters of JSONPath operators, which a reference path's dot-notation field may not contain. */
     private static final String NOT_IN_FIELDS = "]*()?@'\"";
 
@@ -160,11 +166,6 @@ final class JsonPaths {
         }
         return -1;
     }
-
-    private static final Pattern INDEXES = Pattern.compile(
-            "-?\\d+(\\s*,\\s*-?\\d+)*|-?\\d*\\s*:\\s*-?\\d*(\\s*:\\s*-?\\d*)?");
-    private static final Pattern NAMES = Pattern.compile(
-            "('([^'\\\\]|\\\\.)*'|\"([^\"\\\\]|\\\\.)*\")(\\s*,\\s*('([^'\\\\]|\\\\.)*'|\"([^\"\\\\]|\\\\.)*\"))*");
 
     private static boolean validBracket(String inner) {
         if (inner.equals("*") || INDEXES.matcher(inner).matches() || NAMES.matcher(inner).matches()) {
