@@ -6,62 +6,124 @@ import dev.flywheel.cli.runtime.HistoryEvent;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Set;
 
 /**
- * Live step lines for a running execution: each top-level state as it starts and ends, with its duration,
- * retries and caught errors, and the command to answer a manual approval.
+ * Live step lines for a running execution: each top-level state as it starts and ends, with its duration, retries
+ * and caught errors, and the command to answer a manual approval. The states inside a Map or Parallel state are not
+ * listed; a top-level Map reports how many of its items are done, in its own name ("Map TrainCandidates: 3 of 8
+ * items"), at most about twenty times however many items it has.
+ *
+ * <p>An event is top-level when it follows the previous top-level event on the execution's main path (see
+ * {@link HistoryEvent#previousEventId()}): the first event of a Map iteration or Parallel branch also follows the
+ * Map or Parallel state's Started event, and is told apart by its type.
  */
 public final class Progress implements ExecutionListener {
+    /** How many lines a Map's item count takes at most (plus its last one). */
+    static final int MAP_LINES = 20;
+    /** How many failed items of one Map are named; later failures only count. */
+    static final int FAILED_ITEMS_SHOWN = 5;
+    private static final Set<String> CONTAINER_ENDS = Set.of("MapStateSucceeded", "MapStateFailed",
+            "ParallelStateSucceeded", "ParallelStateFailed");
+
     private final PrintStream out;
-    private final Map<String, Instant> entered = new ConcurrentHashMap<>();
-    /** How many Map/Parallel states are open: their inner states are summarised, not listed. */
-    private int nested;
+    private long lastTopLevelId;
+    private String lastTopLevelType = "";
+    private String currentState;
+    private Instant currentEntered;
+    /** The top-level Map state running now, or null. */
+    private MapCount map;
 
     public Progress(PrintStream out) {
         this.out = out;
+    }
+
+    /** Items of the running top-level Map state. */
+    private static final class MapCount {
+        private final String name;
+        private int total = -1;
+        private int done;
+        private int failed;
+
+        MapCount(String name) {
+            this.name = name;
+        }
     }
 
     @Override
     public void onEvent(HistoryEvent event) {
         String type = event.type();
         JsonNode details = event.details();
-        String name = details.path("name").asText("");
-        boolean container = type.startsWith("Map") || type.startsWith("Parallel");
-        if (nested > 0 && (type.endsWith("StateEntered") || type.endsWith("StateExited")) && !container) {
-            return;
+        if (isTopLevel(event)) {
+            lastTopLevelId = event.id();
+            lastTopLevelType = type;
+            topLevel(type, details, event.timestamp());
+        } else if (map != null && details.path("name").asText().equals(map.name)
+                && (type.equals("MapIterationSucceeded") || type.equals("MapIterationFailed"))) {
+            item(type.equals("MapIterationSucceeded"), details);
         }
-        if (type.endsWith("StateEntered") && !name.isEmpty()) {
-            if (container) {
-                nested++;
-            }
-            entered.put(name, event.timestamp());
-            if (!type.startsWith("Pass") && !type.startsWith("Choice")) {
-                out.printf("  → %s%n", name);
-            }
-        } else if (type.endsWith("StateExited") && !name.isEmpty()) {
-            if (container) {
-                nested--;
-            }
-            Instant start = entered.remove(name);
-            if (!type.startsWith("Pass") && !type.startsWith("Choice")) {
-                String took = start == null ? "" : String.format(" (%.1f s)", Duration.between(start, event.timestamp()).toMillis() / 1000.0);
-                String caught = details.has("caught") ? "  caught " + details.path("caught").path("error").asText() : "";
-                out.printf("  ✓ %s%s%s%n", name, took, caught);
-            }
-        } else if (type.equals("TaskScheduled") && details.has("retry")) {
+        if (type.equals("TaskScheduled") && details.has("retry")) {
             JsonNode retry = details.path("retry");
             out.printf("  ↻ retry %d after %s (%.1f s back-off)%n", retry.path("attempt").asInt(),
                     retry.path("error").asText(), retry.path("delaySeconds").asDouble());
-        } else if (type.equals("TaskScheduled")
-                && details.path("resource").asText().endsWith(".waitForTaskToken")) {
+        } else if (type.equals("TaskScheduled") && details.path("resource").asText().endsWith(".waitForTaskToken")) {
             String token = details.path("parameters").path("Payload").path("taskToken").asText("");
             out.printf("  ⏸ waiting for approval: run `flywheel approve %s` (or `flywheel reject %s`)%n", token, token);
-        } else if (type.equals("MapIterationSucceeded") || type.equals("MapIterationFailed")) {
-            out.printf("    · candidate %d %s%n", details.path("index").asInt(),
-                    type.endsWith("Succeeded") ? "trained" : "failed");
         }
         out.flush();
+    }
+
+    private boolean isTopLevel(HistoryEvent event) {
+        if (event.previousEventId() != lastTopLevelId) {
+            return false;
+        }
+        boolean afterContainerStart = lastTopLevelType.equals("MapStateStarted")
+                || lastTopLevelType.equals("ParallelStateStarted");
+        return !afterContainerStart || CONTAINER_ENDS.contains(event.type());
+    }
+
+    private void topLevel(String type, JsonNode details, Instant at) {
+        String name = details.path("name").asText("");
+        boolean quiet = type.startsWith("Pass") || type.startsWith("Choice");
+        if (type.endsWith("StateEntered")) {
+            currentState = name;
+            currentEntered = at;
+            if (type.equals("MapStateEntered")) {
+                map = new MapCount(name);
+            }
+            if (!quiet) {
+                out.printf("  → %s%n", name);
+            }
+        } else if (type.equals("MapStateStarted") && map != null) {
+            map.total = details.path("length").asInt();
+            map.done = 0;
+            map.failed = 0;
+        } else if (type.endsWith("StateExited")) {
+            map = null;
+            if (!quiet) {
+                String took = currentEntered == null || !name.equals(currentState) ? ""
+                        : String.format(" (%.1f s)", Duration.between(currentEntered, at).toMillis() / 1000.0);
+                String caught = details.has("caught") ? "  caught " + details.path("caught").path("error").asText() : "";
+                out.printf("  ✓ %s%s%s%n", name, took, caught);
+            }
+        }
+    }
+
+    private void item(boolean succeeded, JsonNode details) {
+        if (succeeded) {
+            map.done++;
+        } else {
+            map.failed++;
+            if (map.failed <= FAILED_ITEMS_SHOWN) {
+                out.printf("    ✗ %s item %d failed: %s%n", map.name, details.path("index").asInt(),
+                        details.path("error").asText(""));
+            }
+        }
+        int finished = map.done + map.failed;
+        int step = Math.max(1, map.total / MAP_LINES);
+        if (finished % step == 0 || finished == map.total) {
+            out.printf("    · Map %s: %d of %d items%s%n", map.name, finished, map.total,
+                    map.failed > 0 ? " (" + map.failed + " failed)" : "");
+        }
     }
 }

@@ -1,13 +1,14 @@
 package dev.flywheel.cli.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.flywheel.cli.runtime.ExecutionInputTooLargeException;
 import dev.flywheel.cli.runtime.ExecutionListener;
 import dev.flywheel.cli.runtime.ExecutionOptions;
 import dev.flywheel.cli.runtime.ExecutionResult;
 import dev.flywheel.cli.runtime.Interpreter;
+import dev.flywheel.cli.runtime.InvalidDefinitionException;
 import dev.flywheel.cli.runtime.Sleeper;
 import dev.flywheel.cli.runtime.StateMachine;
-import dev.flywheel.domain.ExecutionEvent;
 import dev.flywheel.domain.ExecutionRecord;
 import dev.flywheel.domain.ExecutionStatus;
 import dev.flywheel.logging.LogContext;
@@ -21,7 +22,8 @@ import java.util.regex.Pattern;
 
 /**
  * The embedded runtime: runs a state machine definition with our ASL interpreter, invoking Flywheel's handlers
- * in-process, and records the execution and every history event in the metadata store as it happens.
+ * in-process, and records the execution and its history in the metadata store as it happens (in batches, see
+ * {@link PersistedHistory}).
  */
 public final class LocalRuntime {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z0-9_]+)}");
@@ -55,30 +57,31 @@ public final class LocalRuntime {
      * Runs {@code definition} on {@code input}; {@code progress} sees each event as it happens.
      *
      * @param stateMachineName e.g. "training-pipeline"
+     * @throws InvalidDefinitionException      if the definition is not valid, as CreateStateMachine refuses it
+     * @throws ExecutionInputTooLargeException if the input is over 256 KiB, as StartExecution refuses it; in both
+     *                                         cases nothing runs and nothing is recorded
      */
     public ExecutionResult run(String stateMachineName, String definition, JsonNode input, ExecutionListener progress) {
         StateMachine stateMachine = StateMachine.parse(substitute(definition));
+        ExecutionInputTooLargeException.check(input);
         String executionName = UUID.randomUUID().toString();
         String executionId = stateMachineName.replaceAll("[^A-Za-z0-9._-]", "-") + "-" + executionName.substring(0, 8);
         var started = clock.instant();
         executions.start(new ExecutionRecord(executionId, stateMachineName, ExecutionStatus.RUNNING, input, null, null,
                 null, started, null, List.of()));
-        ExecutionListener persist = event -> {
-            executions.appendEvent(executionId, new ExecutionEvent(event.id(), event.previousEventId(), event.type(),
-                    event.timestamp(), event.details()));
-            progress.onEvent(event);
-        };
-        ExecutionOptions options = ExecutionOptions.builder()
-                .executionName(executionId)
-                .stateMachineName(stateMachineName)
-                .arnScope("local", "000000000000")
-                .clock(clock)
-                .sleeper(sleeper)
-                .listener(persist)
-                .taskTokenWaiter(new RegistryTaskTokenWaiter(executions, executionId, sleeper, clock))
-                .build();
         ExecutionResult result;
-        try (LogContext ignored = LogContext.with(LogContext.EXECUTION_ID, executionId)) {
+        try (PersistedHistory history = new PersistedHistory(executions.historyWriter(executionId), executionId,
+                progress); LogContext ignored = LogContext.with(LogContext.EXECUTION_ID, executionId)) {
+            ExecutionOptions options = ExecutionOptions.builder()
+                    .executionName(executionId)
+                    .stateMachineName(stateMachineName)
+                    .arnScope("local", "000000000000")
+                    .clock(clock)
+                    .sleeper(sleeper)
+                    .listener(history)
+                    .taskTokenWaiter(new RegistryTaskTokenWaiter(executions, executionId, sleeper, clock,
+                            history::flush))
+                    .build();
             result = Interpreter.create().execute(stateMachine, input, new LocalLambdaInvoker(functions), options);
         }
         executions.finish(new ExecutionRecord(executionId, stateMachineName, status(result), input, result.output(),

@@ -23,12 +23,16 @@ final class RegistryTaskTokenWaiter implements TaskTokenWaiter {
     private final String executionId;
     private final Sleeper sleeper;
     private final Clock clock;
+    private final Runnable beforeWaiting;
 
-    RegistryTaskTokenWaiter(ExecutionRegistry executions, String executionId, Sleeper sleeper, Clock clock) {
+    /** @param beforeWaiting run once before polling, e.g. to make the history (with the token) visible to others */
+    RegistryTaskTokenWaiter(ExecutionRegistry executions, String executionId, Sleeper sleeper, Clock clock,
+                            Runnable beforeWaiting) {
         this.executions = executions;
         this.executionId = executionId;
         this.sleeper = sleeper;
         this.clock = clock;
+        this.beforeWaiting = beforeWaiting;
     }
 
     @Override
@@ -38,6 +42,7 @@ final class RegistryTaskTokenWaiter implements TaskTokenWaiter {
             // Step Functions keeps its tokens itself; the local runtime keeps them where other processes can answer.
             executions.createTaskToken(token, executionId, "waitForTaskToken", clock.instant());
         }
+        beforeWaiting.run();
         while (true) {
             Optional<ExecutionRegistry.TaskToken> answer = executions.findTaskToken(token);
             if (answer.isPresent() && answer.get().status() == ExecutionStatus.SUCCEEDED) {

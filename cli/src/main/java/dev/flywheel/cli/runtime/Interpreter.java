@@ -57,12 +57,14 @@ public final class Interpreter {
      * Runs one execution to its end and returns its outcome; never throws for a failed execution.
      *
      * @param input the execution input; null means {@code {}}
+     * @throws ExecutionInputTooLargeException if the input is over {@link Quotas#PAYLOAD_BYTES}, before anything runs
      */
     public ExecutionResult execute(StateMachine stateMachine, JsonNode input, TaskInvoker invoker,
                                    ExecutionOptions options) {
         Objects.requireNonNull(stateMachine, "stateMachine");
         Objects.requireNonNull(invoker, "invoker");
         Objects.requireNonNull(options, "options");
+        ExecutionInputTooLargeException.check(input);
         JsonNode safeInput = input == null ? NODES.objectNode() : input.deepCopy();
         return new Run(stateMachine, invoker, options).run(safeInput);
     }
@@ -102,6 +104,19 @@ public final class Interpreter {
         }
     }
 
+    /**
+     * The history reached {@link Quotas#HISTORY_EVENTS} with an event other than the execution's end: unwinds every
+     * path of the execution (no Retry or Catch sees it) so that the last event can be ExecutionFailed.
+     */
+    private static final class HistoryFullException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        HistoryFullException() {
+            super("The execution reached the maximum number of history events (" + Quotas.HISTORY_EVENTS + ").",
+                    null, false, false);
+        }
+    }
+
     /** The execution ran past the state machine's TimeoutSeconds. */
     private static final class ExecutionTimedOutException extends RuntimeException {
         private static final long serialVersionUID = 1L;
@@ -119,6 +134,7 @@ public final class Interpreter {
         private final List<HistoryEvent> history = new ArrayList<>();
         private final Object historyLock = new Object();
         private long lastId;
+        private boolean historyFull;
         private Instant start;
         private Instant deadline;
         private JsonNode executionInput;
@@ -164,6 +180,11 @@ public final class Interpreter {
                 error = StatesErrors.TIMEOUT;
                 cause = e.getMessage();
                 record(track, "ExecutionTimedOut", errorDetails(error, cause));
+            } catch (HistoryFullException e) {
+                status = ExecutionStatus.FAILED;
+                error = StatesErrors.RUNTIME;
+                cause = e.getMessage();
+                record(track, "ExecutionFailed", errorDetails(error, cause));
             } catch (CancellationException | ScopeCancelledException e) {
                 status = ExecutionStatus.ABORTED;
                 error = "States.Aborted";
@@ -192,8 +213,17 @@ public final class Interpreter {
 
         // ---------------------------------------------------------------- history
 
+        /**
+         * Appends an event. Past the history quota only the execution's own end may be recorded: any other event
+         * throws {@link HistoryFullException} instead, on whichever path of the execution tries to record it.
+         */
         private long record(Track track, String type, ObjectNode details) {
             synchronized (historyLock) {
+                boolean end = type.startsWith("Execution") && !type.equals("ExecutionStarted");
+                if (!end && (historyFull || lastId + 1 >= Quotas.HISTORY_EVENTS)) {
+                    historyFull = true;
+                    throw new HistoryFullException();
+                }
                 long id = ++lastId;
                 HistoryEvent event = new HistoryEvent(id, track.lastEventId, type, options.clock().instant(), details);
                 track.lastEventId = id;
@@ -270,11 +300,19 @@ public final class Interpreter {
         }
 
         private Transition exit(StateMachine.State s, Track track, String next, JsonNode output) {
+            checkStateData(s, output);
             ObjectNode d = NODES.objectNode();
             d.put("name", s.name());
             d.set("output", output);
             record(track, s.type().aslName() + "StateExited", d);
             return new Transition(next, output);
+        }
+
+        /** A state's output, or its input after Parameters processing, must be within the payload quota. */
+        private static void checkStateData(StateMachine.State s, JsonNode data) {
+            if (Quotas.exceedsPayload(data)) {
+                throw StatesException.stateDataLimitExceeded(s.name());
+            }
         }
 
         private ObjectNode context(StateMachine.State s, Instant entered, int retryCount) {
@@ -405,6 +443,9 @@ public final class Interpreter {
                     JsonNode output = attempt.run(retryCount, retryDetail);
                     return exit(s, track, s.next(), output);
                 } catch (StatesException e) {
+                    if (e.terminal()) {
+                        throw e;
+                    }
                     int index = -1;
                     for (int i = 0; i < retriers.size(); i++) {
                         if (retriers.get(i).matches(e.error())) {
@@ -442,6 +483,7 @@ public final class Interpreter {
                                 errorOutput.put("Cause", e.cause());
                             }
                             JsonNode output = JsonPaths.applyResultPath(raw, errorOutput, c.resultPath(), true);
+                            checkStateData(s, output);
                             ObjectNode d = NODES.objectNode();
                             d.put("name", s.name());
                             d.set("output", output);
@@ -471,6 +513,7 @@ public final class Interpreter {
             JsonNode parameters = s.has("Parameters")
                     ? JsonPaths.applyTemplate(s.get("Parameters"), effective, ctx, intrinsics, "Parameters")
                     : effective;
+            checkStateData(s, parameters);
             Integer timeoutSeconds = null;
             if (s.has("TimeoutSeconds")) {
                 timeoutSeconds = s.get("TimeoutSeconds").asInt();
@@ -505,7 +548,8 @@ public final class Interpreter {
             TaskRequest request = new TaskRequest(resource, parameters.deepCopy(), token, ctx, timeout);
             JsonNode result;
             try {
-                JsonNode invoked = timed(() -> invoker.invoke(request), timeoutNanos, startNanos, timeoutSeconds);
+                JsonNode invoked = checkTaskResult(resource,
+                        timed(() -> invoker.invoke(request), timeoutNanos, startNanos, timeoutSeconds));
                 if (token != null) {
                     ObjectNode submitted = NODES.objectNode();
                     submitted.put("resource", resource);
@@ -518,7 +562,8 @@ public final class Interpreter {
                     }
                     String t = token;
                     Duration wait = heartbeat != null ? Duration.ofSeconds(heartbeat) : timeout;
-                    invoked = timed(() -> waiter.await(t, wait), timeoutNanos, startNanos, timeoutSeconds);
+                    invoked = checkTaskResult(resource,
+                            timed(() -> waiter.await(t, wait), timeoutNanos, startNanos, timeoutSeconds));
                 }
                 result = invoked == null ? NullNode.getInstance() : invoked;
             } catch (TaskFailedException e) {
@@ -538,6 +583,20 @@ public final class Interpreter {
                     : result;
             JsonNode merged = JsonPaths.applyResultPath(raw, selected, s.text("ResultPath"), s.has("ResultPath"));
             return JsonPaths.select(merged, s.get("OutputPath"), "OutputPath");
+        }
+
+        /**
+         * A task result over the payload quota is a task failure, {@code States.DataLimitExceeded}, recorded as
+         * TaskFailed and offered to Retry and Catch: AWS behaves so (a Catch on the name or on {@code States.ALL}
+         * handles it), with the integration's service name, or the ARN of a plain Lambda resource, in the cause.
+         */
+        private static JsonNode checkTaskResult(String resource, JsonNode result) {
+            if (Quotas.exceedsPayload(result)) {
+                String service = resource.startsWith("arn:aws:states:::")
+                        ? resource.substring("arn:aws:states:::".length()).split(":", 2)[0] : resource;
+                throw new TaskFailedException(StatesErrors.DATA_LIMIT_EXCEEDED, StatesException.taskResultTooLarge(service));
+            }
+            return result;
         }
 
         /**
@@ -656,7 +715,7 @@ public final class Interpreter {
                                 cancellation);
                     } catch (StatesException e) {
                         failures[i] = e;
-                        if (!tolerant) {
+                        if (!tolerant || e.terminal()) {
                             cancellation.cancelled = true;
                         }
                     } catch (ScopeCancelledException e) {
@@ -680,7 +739,7 @@ public final class Interpreter {
             for (int i = 0; i < n; i++) {
                 if (failures[i] != null) {
                     failed++;
-                    if (failure == null) {
+                    if (failure == null || (failures[i].terminal() && !failure.terminal())) {
                         failure = failures[i];
                     }
                     ObjectNode errorOutput = NODES.objectNode();
@@ -694,7 +753,7 @@ public final class Interpreter {
                 }
             }
             if (failure != null) {
-                if (tolerant) {
+                if (tolerant && !failure.terminal()) {
                     boolean exceeded = false;
                     if (s.has("ToleratedFailureCount") && failed > s.get("ToleratedFailureCount").asInt()) {
                         exceeded = true;
@@ -742,6 +801,7 @@ public final class Interpreter {
                     mapItem.set("Value", item);
                     input = JsonPaths.applyTemplate(selector, effective, itemCtx, intrinsics,
                             s.has("ItemSelector") ? "ItemSelector" : "Parameters");
+                    checkStateData(s, input);
                 }
                 JsonNode output = runScope(processor, input, track, cancellation);
                 ObjectNode ok = d.deepCopy();
@@ -795,6 +855,7 @@ public final class Interpreter {
             JsonNode branchInput = s.has("Parameters")
                     ? JsonPaths.applyTemplate(s.get("Parameters"), effective, ctx, intrinsics, "Parameters")
                     : effective;
+            checkStateData(s, branchInput);
             ObjectNode started = NODES.objectNode();
             if (retryDetail != null) {
                 started.set("retry", retryDetail);
@@ -832,11 +893,15 @@ public final class Interpreter {
                 throw fatal.get();
             }
             checkAlive(parentCancellation);
+            StatesException failure = null;
             for (StatesException f : failures) {
-                if (f != null) {
-                    record(track, "ParallelStateFailed", errorDetails(f.error(), f.cause()));
-                    throw f;
+                if (f != null && (failure == null || (f.terminal() && !failure.terminal()))) {
+                    failure = f;
                 }
+            }
+            if (failure != null) {
+                record(track, "ParallelStateFailed", errorDetails(failure.error(), failure.cause()));
+                throw failure;
             }
             ArrayNode results = NODES.arrayNode();
             for (JsonNode o : outputs) {

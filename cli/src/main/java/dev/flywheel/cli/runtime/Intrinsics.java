@@ -17,9 +17,11 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * The intrinsic functions of the Amazon States Language ({@code States.Format}, {@code States.Array}...), used as
@@ -33,10 +35,56 @@ final class Intrinsics {
     private static final int MAX_ARRAY_RANGE = 1000;
     private static final int MAX_ENCODE_INPUT = 10_000;
 
+    /** Each function's least and most arguments (-1: no most). */
+    private static final Map<String, int[]> ARGUMENTS = Map.ofEntries(
+            Map.entry("States.Format", new int[] {1, -1}),
+            Map.entry("States.StringToJson", new int[] {1, 1}),
+            Map.entry("States.JsonToString", new int[] {1, 1}),
+            Map.entry("States.Array", new int[] {0, -1}),
+            Map.entry("States.ArrayPartition", new int[] {2, 2}),
+            Map.entry("States.ArrayContains", new int[] {2, 2}),
+            Map.entry("States.ArrayRange", new int[] {3, 3}),
+            Map.entry("States.ArrayGetItem", new int[] {2, 2}),
+            Map.entry("States.ArrayLength", new int[] {1, 1}),
+            Map.entry("States.ArrayUnique", new int[] {1, 1}),
+            Map.entry("States.Base64Encode", new int[] {1, 1}),
+            Map.entry("States.Base64Decode", new int[] {1, 1}),
+            Map.entry("States.Hash", new int[] {2, 2}),
+            Map.entry("States.JsonMerge", new int[] {3, 3}),
+            Map.entry("States.MathRandom", new int[] {2, 3}),
+            Map.entry("States.MathAdd", new int[] {2, 2}),
+            Map.entry("States.StringSplit", new int[] {2, 2}),
+            Map.entry("States.UUID", new int[] {0, 0}));
+
     private final Random random;
 
     Intrinsics(Random random) {
         this.random = random;
+    }
+
+    /**
+     * Checks an intrinsic function call without evaluating it, as CreateStateMachine does: its syntax, that every
+     * function exists and gets an acceptable number of arguments; {@code pathCheck} is given every path argument.
+     *
+     * @throws StatesException {@code States.IntrinsicFailure} describing the first problem
+     */
+    static void validate(String expression, Consumer<String> pathCheck) {
+        Parser parser = new Parser(expression);
+        Call call = parser.parseCall();
+        parser.skipSpaces();
+        if (!parser.atEnd()) {
+            throw StatesException.intrinsic("Unexpected text after the intrinsic function in '" + expression + "'");
+        }
+        validate(call, pathCheck);
+    }
+
+    private static void validate(Expr expr, Consumer<String> pathCheck) {
+        if (expr instanceof PathExpr p) {
+            pathCheck.accept(p.path());
+        } else if (expr instanceof Call call) {
+            checkArity(call.name(), call.args().size());
+            call.args().forEach(a -> validate(a, pathCheck));
+        }
     }
 
     JsonNode evaluate(String expression, JsonNode input, JsonNode context) {
@@ -292,9 +340,9 @@ final class Intrinsics {
     }
 
     private JsonNode apply(String name, List<JsonNode> a) {
+        checkArity(name, a.size());
         switch (name) {
             case "States.StringToJson": {
-                arity(name, a, 1);
                 try {
                     return StateMachine.MAPPER.readTree(string(name, a, 0));
                 } catch (JsonProcessingException e) {
@@ -302,7 +350,6 @@ final class Intrinsics {
                 }
             }
             case "States.JsonToString":
-                arity(name, a, 1);
                 return TextNode.valueOf(a.get(0).toString());
             case "States.Array": {
                 ArrayNode out = NODES.arrayNode();
@@ -310,7 +357,6 @@ final class Intrinsics {
                 return out;
             }
             case "States.ArrayPartition": {
-                arity(name, a, 2);
                 ArrayNode arr = array(name, a, 0);
                 int size = integer(name, a, 1);
                 if (size <= 0) {
@@ -327,7 +373,6 @@ final class Intrinsics {
                 return out;
             }
             case "States.ArrayContains": {
-                arity(name, a, 2);
                 ArrayNode arr = array(name, a, 0);
                 for (JsonNode v : arr) {
                     if (v.equals(Json.NUMERIC_AWARE, a.get(1))) {
@@ -337,7 +382,6 @@ final class Intrinsics {
                 return BooleanNode.FALSE;
             }
             case "States.ArrayRange": {
-                arity(name, a, 3);
                 int first = integer(name, a, 0);
                 int last = integer(name, a, 1);
                 int step = integer(name, a, 2);
@@ -354,7 +398,6 @@ final class Intrinsics {
                 return out;
             }
             case "States.ArrayGetItem": {
-                arity(name, a, 2);
                 ArrayNode arr = array(name, a, 0);
                 int index = integer(name, a, 1);
                 if (index < 0 || index >= arr.size()) {
@@ -363,10 +406,8 @@ final class Intrinsics {
                 return arr.get(index);
             }
             case "States.ArrayLength":
-                arity(name, a, 1);
                 return NODES.numberNode(array(name, a, 0).size());
             case "States.ArrayUnique": {
-                arity(name, a, 1);
                 ArrayNode out = NODES.arrayNode();
                 Set<JsonNode> seen = new LinkedHashSet<>();
                 for (JsonNode v : array(name, a, 0)) {
@@ -377,13 +418,11 @@ final class Intrinsics {
                 return out;
             }
             case "States.Base64Encode": {
-                arity(name, a, 1);
                 String s = string(name, a, 0);
                 limit(name, s);
                 return TextNode.valueOf(Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8)));
             }
             case "States.Base64Decode": {
-                arity(name, a, 1);
                 String s = string(name, a, 0);
                 limit(name, s);
                 try {
@@ -393,7 +432,6 @@ final class Intrinsics {
                 }
             }
             case "States.Hash": {
-                arity(name, a, 2);
                 String algorithm = string(name, a, 1);
                 if (!HASH_ALGORITHMS.contains(algorithm)) {
                     throw StatesException.intrinsic("States.Hash: unsupported algorithm '" + algorithm
@@ -410,7 +448,6 @@ final class Intrinsics {
                 }
             }
             case "States.JsonMerge": {
-                arity(name, a, 3);
                 if (!a.get(0).isObject() || !a.get(1).isObject()) {
                     throw StatesException.intrinsic("States.JsonMerge: both arguments must be objects");
                 }
@@ -423,9 +460,6 @@ final class Intrinsics {
                 return out;
             }
             case "States.MathRandom": {
-                if (a.size() != 2 && a.size() != 3) {
-                    throw StatesException.intrinsic("States.MathRandom takes a start, an end and an optional seed");
-                }
                 int start = integer(name, a, 0);
                 int end = integer(name, a, 1);
                 if (end <= start) {
@@ -435,7 +469,6 @@ final class Intrinsics {
                 return NODES.numberNode(start + r.nextInt(end - start));
             }
             case "States.MathAdd": {
-                arity(name, a, 2);
                 long sum = (long) integer(name, a, 0) + integer(name, a, 1);
                 if (sum > Integer.MAX_VALUE || sum < Integer.MIN_VALUE) {
                     throw StatesException.intrinsic("States.MathAdd: result out of the integer range");
@@ -443,7 +476,6 @@ final class Intrinsics {
                 return NODES.numberNode((int) sum);
             }
             case "States.StringSplit": {
-                arity(name, a, 2);
                 String s = string(name, a, 0);
                 String delimiters = string(name, a, 1);
                 ArrayNode out = NODES.arrayNode();
@@ -465,7 +497,6 @@ final class Intrinsics {
                 return out;
             }
             case "States.UUID": {
-                arity(name, a, 0);
                 byte[] bytes = new byte[16];
                 random.nextBytes(bytes);
                 bytes[6] = (byte) ((bytes[6] & 0x0f) | 0x40);
@@ -483,9 +514,16 @@ final class Intrinsics {
         }
     }
 
-    private static void arity(String name, List<JsonNode> a, int n) {
-        if (a.size() != n) {
-            throw StatesException.intrinsic(name + " takes " + n + " argument(s), got " + a.size());
+    /** Throws {@code States.IntrinsicFailure} for an unknown function or a wrong number of arguments. */
+    private static void checkArity(String name, int count) {
+        int[] range = ARGUMENTS.get(name);
+        if (range == null) {
+            throw StatesException.intrinsic("Unknown intrinsic function " + name);
+        }
+        if (count < range[0] || (range[1] >= 0 && count > range[1])) {
+            String expected = range[1] < 0 ? "at least " + range[0]
+                    : range[0] == range[1] ? Integer.toString(range[0]) : range[0] + " to " + range[1];
+            throw StatesException.intrinsic(name + " takes " + expected + " argument(s), got " + count);
         }
     }
 

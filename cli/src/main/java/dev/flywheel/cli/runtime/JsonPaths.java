@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 
 /**
  * JSONPath reads (Jayway JsonPath over Jackson trees), reference-path writes for ResultPath, and payload templates
@@ -30,6 +31,14 @@ final class JsonPaths {
             .build();
     private static final Map<String, JsonPath> COMPILED = new ConcurrentHashMap<>();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    /** Bracket contents: indexes ({@code 0}, {@code 1,2}) or a slice ({@code 1:3}, {@code -2:}). */
+    private static final Pattern INDEXES = Pattern.compile(
+            "-?\\d+(\\s*,\\s*-?\\d+)*|-?\\d*\\s*:\\s*-?\\d*(\\s*:\\s*-?\\d*)?");
+    /** Bracket contents: quoted names ({@code 'a b'}, {@code 'a','b'}). */
+    private static final Pattern NAMES = Pattern.compile(
+            "('([^'\\\\]|\\\\.)*'|\"([^\"\\\\]|\\\\.)*\")(\\s*,\\s*('([^'\\\\]|\\\\.)*'|\"([^\"\\\\]|\\\\.)*\"))*");
+    /** Characters of JSONPath operators, which a reference path's dot-notation field may not contain. */
+    private static final String NOT_IN_FIELDS = "]*()?@'\"";
 
     private JsonPaths() {
     }
@@ -63,6 +72,106 @@ final class JsonPaths {
             return read(context, path.substring(1), what);
         }
         return read(input, path, what);
+    }
+
+    /**
+     * Why {@code path} is not a valid JSONPath, or null when it is: a syntax check of the root, dot and bracket
+     * segments (Jayway's own compiler accepts, for one, an unclosed {@code [} as part of a name), then Jayway's
+     * compiler for what is inside filters. A context path ({@code $$...}) is checked as the path after its first
+     * {@code $}.
+     */
+    static String syntaxError(String path) {
+        String p = path.startsWith("$$") ? path.substring(1) : path;
+        if (!p.startsWith("$")) {
+            return "a path starts with '$'";
+        }
+        int n = p.length();
+        int i = 1;
+        while (i < n) {
+            char c = p.charAt(i);
+            if (c == '.') {
+                int j = i + 1;
+                if (j < n && p.charAt(j) == '.') {
+                    j++;
+                }
+                if (j >= n) {
+                    return "it ends with '.'";
+                }
+                char first = p.charAt(j);
+                if (first == '[') {
+                    i = j;
+                } else if (first == '*') {
+                    i = j + 1;
+                } else {
+                    int end = j;
+                    while (end < n && p.charAt(end) != '.' && p.charAt(end) != '[') {
+                        end++;
+                    }
+                    String name = p.substring(j, end);
+                    boolean function = end == n && name.endsWith("()") && name.length() > 2;
+                    String plain = function ? name.substring(0, name.length() - 2) : name;
+                    for (int k = 0; k < plain.length(); k++) {
+                        char x = plain.charAt(k);
+                        if (Character.isWhitespace(x) || "[]()'\"?@,".indexOf(x) >= 0) {
+                            return "unexpected '" + x + "' at position " + (j + k) + " (use ['...'] for a name with "
+                                    + "such characters)";
+                        }
+                    }
+                    i = end;
+                }
+            } else if (c == '[') {
+                int close = closingBracket(p, i);
+                if (close < 0) {
+                    return "the '[' at position " + i + " is not closed";
+                }
+                String inner = p.substring(i + 1, close).trim();
+                if (!validBracket(inner)) {
+                    return "'[" + inner + "]' at position " + i + " is neither a quoted name, an index, a slice, "
+                            + "'*' nor a filter";
+                }
+                i = close + 1;
+            } else {
+                return "unexpected '" + c + "' at position " + i;
+            }
+        }
+        try {
+            JsonPath.compile(p);
+        } catch (InvalidPathException e) {
+            return e.getMessage();
+        }
+        return null;
+    }
+
+    /** The index of the ']' closing the '[' at {@code open}, skipping quoted text and parentheses; -1 if none. */
+    private static int closingBracket(String p, int open) {
+        char quote = 0;
+        int depth = 0;
+        for (int k = open + 1; k < p.length(); k++) {
+            char c = p.charAt(k);
+            if (quote != 0) {
+                if (c == '\\') {
+                    k++;
+                } else if (c == quote) {
+                    quote = 0;
+                }
+            } else if (c == '\'' || c == '"') {
+                quote = c;
+            } else if (c == '(') {
+                depth++;
+            } else if (c == ')') {
+                depth--;
+            } else if (c == ']' && depth == 0) {
+                return k;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean validBracket(String inner) {
+        if (inner.equals("*") || INDEXES.matcher(inner).matches() || NAMES.matcher(inner).matches()) {
+            return true;
+        }
+        return (inner.startsWith("?(") || inner.startsWith("(")) && inner.endsWith(")");
     }
 
     static JsonPath compile(String path) {
@@ -173,8 +282,11 @@ final class JsonPaths {
                     j++;
                 }
                 String field = path.substring(i + 1, j);
-                if (field.isEmpty() || field.equals("*")) {
-                    throw StatesException.runtime("Invalid reference path '" + path + "'");
+                boolean operator = field.chars()
+                        .anyMatch(x -> Character.isWhitespace(x) || NOT_IN_FIELDS.indexOf(x) >= 0);
+                if (field.isEmpty() || operator) {
+                    throw StatesException.runtime("Invalid reference path '" + path + "': only fields and array "
+                            + "indexes are allowed");
                 }
                 out.add(field);
                 i = j;

@@ -207,6 +207,7 @@ public final class StateMachine {
             }
             default -> { }
         }
+        DefinitionPaths.check(at, node);
         return new State(name, type, node, next, end, retriers, catchers, branches);
     }
 

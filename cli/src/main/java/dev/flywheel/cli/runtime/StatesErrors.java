@@ -21,9 +21,14 @@ public final class StatesErrors {
 
     /**
      * Whether an {@code ErrorEquals} entry matches an error, per the Step Functions error handling rules:
-     * {@code States.ALL} matches every error except {@code States.Runtime} and {@code States.DataLimitExceeded}
-     * (terminal errors that no Retry or Catch can handle); {@code States.TaskFailed} matches every error except
-     * {@code States.Timeout} and those two; anything else matches by exact, case-sensitive name.
+     * {@code States.ALL} matches every error except {@code States.Runtime} (a terminal error that no Retry or Catch
+     * can handle); {@code States.TaskFailed} matches every error except {@code States.Timeout} and that one; anything
+     * else matches by exact, case-sensitive name.
+     *
+     * <p>{@code States.DataLimitExceeded} is matched like any other name here because AWS raises it in two ways: as a
+     * task failure when a task's result is too large (recorded against AWS, a Catch on {@code States.ALL} or on the
+     * name handles it, although the Developer Guide calls the error terminal), and as a terminal error when a
+     * state's own input or output is too large, which the interpreter never offers to Retry or Catch at all.
      */
     public static boolean matches(String errorEquals, String error) {
         if (isTerminal(error)) {
@@ -38,8 +43,8 @@ public final class StatesErrors {
         return errorEquals.equals(error);
     }
 
-    /** Errors that always fail the execution, whatever Retry or Catch say. */
+    /** Errors that always fail the execution, whatever Retry or Catch say, by their name alone. */
     public static boolean isTerminal(String error) {
-        return RUNTIME.equals(error) || DATA_LIMIT_EXCEEDED.equals(error);
+        return RUNTIME.equals(error);
     }
 }

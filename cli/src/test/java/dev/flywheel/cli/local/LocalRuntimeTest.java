@@ -1,11 +1,16 @@
 package dev.flywheel.cli.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flywheel.cli.runtime.ExecutionInputTooLargeException;
 import dev.flywheel.cli.runtime.ExecutionListener;
 import dev.flywheel.cli.runtime.ExecutionResult;
 import dev.flywheel.cli.runtime.ExecutionStatus;
+import dev.flywheel.cli.runtime.InvalidDefinitionException;
 import dev.flywheel.domain.ExecutionEvent;
 import dev.flywheel.domain.ExecutionRecord;
 import dev.flywheel.json.Json;
@@ -178,5 +183,70 @@ class LocalRuntimeTest {
         assertThat(result.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
         assertThat(result.output().path("approved").asBoolean()).isTrue();
         assertThat(tokens).hasSize(1);
+    }
+
+    @Test
+    void mapOfThousandsOfItems_historyIsWrittenInBatchesAndReadsBackAsRecorded() {
+        String definition = """
+                {"StartAt": "MyMap", "States": {"MyMap": {"Type": "Map", "ItemsPath": "$.items",
+                  "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}},
+                  "End": true}}}""";
+        ObjectNode input = Json.object();
+        ArrayNode items = input.putArray("items");
+        for (int i = 0; i < 3000; i++) {
+            items.add(i);
+        }
+
+        ExecutionResult result = runtime(new LocalFunctions()).run("map", definition, input, ExecutionListener.none());
+
+        assertThat(result.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(result.events()).hasSize(12_006);
+        ExecutionRecord stored = registries.executions().get(result.executionId());
+        assertThat(stored.events()).containsExactlyElementsOf(result.events().stream()
+                .map(e -> new ExecutionEvent(e.id(), e.previousEventId(), e.type(), e.timestamp(), e.details()))
+                .toList());
+        assertThat(registries.table().query("EXECUTION#" + result.executionId(), "EVENT#", false, 0))
+                .as("history items for 12,006 events").hasSizeLessThan(100);
+    }
+
+    @Test
+    void largeStateData_isStoredOnceAlthoughEveryEventCarriesIt() {
+        String definition = """
+                {"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"}, "B": {"Type": "Pass", "Next": "C"},
+                  "C": {"Type": "Pass", "End": true}}}""";
+        ObjectNode input = Json.object().put("blob", "x".repeat(200 * 1024));
+
+        ExecutionResult result = runtime(new LocalFunctions()).run("big", definition, input, ExecutionListener.none());
+
+        assertThat(result.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        ExecutionRecord stored = registries.executions().get(result.executionId());
+        assertThat(stored.output()).isEqualTo(input);
+        assertThat(stored.events()).filteredOn(e -> e.type().equals("PassStateExited"))
+                .allSatisfy(e -> assertThat(e.details().get("output")).isEqualTo(input));
+        assertThat(registries.table().query("EXECUTION#" + result.executionId(), "PAYLOAD#", false, 0))
+                .as("one item for the 200 KiB carried by 8 events and the header").hasSize(1);
+    }
+
+    @Test
+    void inputOver256KiB_isRefusedAndNothingIsRecorded() {
+        String definition = """
+                {"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}""";
+        ObjectNode input = Json.object().put("blob", "x".repeat(300 * 1024));
+
+        assertThatThrownBy(() -> runtime(new LocalFunctions()).run("big", definition, input, ExecutionListener.none()))
+                .isInstanceOf(ExecutionInputTooLargeException.class);
+        assertThat(registries.executions().list(0)).isEmpty();
+    }
+
+    @Test
+    void invalidPath_isRefusedAtLoadAndNothingIsRecorded() {
+        String definition = """
+                {"StartAt": "A", "States": {"A": {"Type": "Pass", "InputPath": "$.a[", "End": true}}}""";
+
+        assertThatThrownBy(() -> runtime(new LocalFunctions()).run("typo", definition, Json.object(),
+                ExecutionListener.none()))
+                .isInstanceOf(InvalidDefinitionException.class)
+                .hasMessageContaining("State 'A': InputPath: '$.a[' is not a valid JSONPath");
+        assertThat(registries.executions().list(0)).isEmpty();
     }
 }

@@ -22,12 +22,13 @@ import org.junit.jupiter.api.TestFactory;
  * (the AWS documentation section it reproduces), {@code definition}, {@code input}, optional {@code invokers}
  * (see {@link ScriptedInvoker}), optional {@code options} ({@code executionName}, {@code stateMachineName},
  * {@code startTime}), and {@code expected}: {@code status}, {@code output}, {@code error}, {@code cause},
- * {@code causeContains}, {@code eventTypes}, {@code sleeps} (seconds), {@code calls} (per resource), or
+ * {@code causeContains}, {@code eventTypes}, {@code eventCount}, {@code lastEventTypes} (the history's last event types),
+ * {@code sleeps} (seconds), {@code calls} (per resource), or
  * {@code invalidDefinition} (a message fragment) for definitions that must be rejected.
  */
 class ConformanceTest {
     static final List<String> TOPICS = List.of("paths", "choice", "map", "parallel", "retry-catch", "intrinsics",
-            "errors", "context");
+            "errors", "context", "limits");
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     @TestFactory
@@ -62,6 +63,10 @@ class ConformanceTest {
         }
     }
 
+    private static String abbreviate(String text) {
+        return text.length() > 2000 ? text.substring(0, 1000) + " ... " + text.substring(text.length() - 1000) : text;
+    }
+
     private static void run(JsonNode c) {
         JsonNode expected = c.get("expected");
         if (expected.has("invalidDefinition")) {
@@ -84,8 +89,8 @@ class ConformanceTest {
         ScriptedInvoker invoker = new ScriptedInvoker(c.get("invokers"));
         ExecutionResult result = Interpreter.create().execute(sm, c.get("input"), invoker, builder.build());
 
-        String describe = c.get("name").asText() + " -> " + result.status() + " " + result.error() + " "
-                + result.cause() + " output=" + result.output() + " events=" + result.eventTypes();
+        String describe = abbreviate(c.get("name").asText() + " -> " + result.status() + " " + result.error() + " "
+                + result.cause() + " output=" + result.output() + " events=" + result.eventTypes());
         assertThat(result.status().name()).as(describe).isEqualTo(expected.path("status").asText("SUCCEEDED"));
         if (expected.has("output")) {
             assertThat(Json.equivalent(result.output(), expected.get("output")))
@@ -105,6 +110,15 @@ class ConformanceTest {
             List<String> types = new ArrayList<>();
             expected.get("eventTypes").forEach(t -> types.add(t.asText()));
             assertThat(result.eventTypes()).as(describe).containsExactlyElementsOf(types);
+        }
+        if (expected.has("eventCount")) {
+            assertThat(result.events()).as(describe).hasSize(expected.get("eventCount").asInt());
+        }
+        if (expected.has("lastEventTypes")) {
+            List<String> types = new ArrayList<>();
+            expected.get("lastEventTypes").forEach(t -> types.add(t.asText()));
+            List<String> actual = result.eventTypes();
+            assertThat(actual.subList(Math.max(0, actual.size() - types.size()), actual.size())).isEqualTo(types);
         }
         if (expected.has("sleeps")) {
             List<Double> sleeps = new ArrayList<>();
