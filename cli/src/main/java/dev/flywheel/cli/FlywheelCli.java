@@ -9,6 +9,7 @@ import dev.flywheel.cli.commands.ModelsCommand;
 import dev.flywheel.cli.commands.PipelineCommand;
 import dev.flywheel.cli.commands.RunsCommand;
 import dev.flywheel.config.BuildInfo;
+import dev.flywheel.io.ScratchFolder;
 import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Command;
@@ -27,6 +28,7 @@ public final class FlywheelCli {
         // Before the first logger exists: the CLI's own, quieter logging, and DJL never downloads anything.
         System.setProperty("log4j2.configurationFile", "classpath:flywheel-cli-log4j2.xml");
         System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
+        ScratchFolder.sweepAbandoned();
         int code;
         try {
             code = execute(args);

@@ -58,7 +58,7 @@ public final class Output {
     }
 
     /** Text cut into lines of at most {@code width} characters, at spaces where it can be. */
-    static List<String> wrap(String text, int width) {
+    public static List<String> wrap(String text, int width) {
         List<String> lines = new ArrayList<>();
         String rest = text;
         while (rest.length() > width) {
@@ -73,7 +73,7 @@ public final class Output {
         return lines;
     }
 
-    static int terminalWidth() {
+    public static int terminalWidth() {
         try {
             int columns = Integer.parseInt(System.getenv().getOrDefault("COLUMNS", "100").trim());
             return Math.max(60, columns);

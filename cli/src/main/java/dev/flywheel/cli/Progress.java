@@ -3,9 +3,13 @@ package dev.flywheel.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.flywheel.cli.runtime.ExecutionListener;
 import dev.flywheel.cli.runtime.HistoryEvent;
+import dev.flywheel.lambda.LambdaErrors;
+import dev.flywheel.logging.WorkProgress;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -26,7 +30,11 @@ public final class Progress implements ExecutionListener {
     private static final Set<String> CONTAINER_ENDS = Set.of("MapStateSucceeded", "MapStateFailed",
             "ParallelStateSucceeded", "ParallelStateFailed");
 
+    /** A step's progress is shown once it has run this long, then at most this often. */
+    static final Duration STEP_PROGRESS_EVERY = Duration.ofSeconds(2);
+
     private final PrintStream out;
+    private final String answerOptions;
     private long lastTopLevelId;
     private String lastTopLevelType = "";
     private String currentState;
@@ -35,7 +43,39 @@ public final class Progress implements ExecutionListener {
     private MapCount map;
 
     public Progress(PrintStream out) {
+        this(out, "");
+    }
+
+    /**
+     * @param answerOptions what the printed approve/reject commands need besides the token to reach this home,
+     *                      e.g. "--home /path/to/home"; empty for the default home
+     */
+    public Progress(PrintStream out, String answerOptions) {
         this.out = out;
+        this.answerOptions = answerOptions.isBlank() ? "" : " " + answerOptions.strip();
+    }
+
+    /** The options that point {@code flywheel approve} at {@code home}. */
+    public static String homeOption(java.nio.file.Path home) {
+        return "--home " + home.toAbsolutePath().normalize();
+    }
+
+    @Override
+    public WorkProgress stepProgress(String step) {
+        long start = System.nanoTime();
+        long[] next = {start + STEP_PROGRESS_EVERY.toNanos()};
+        return (what, done, total) -> {
+            long now = System.nanoTime();
+            if (now < next[0]) {
+                return;
+            }
+            next[0] = now + STEP_PROGRESS_EVERY.toNanos();
+            synchronized (this) {
+                out.printf("    · %s: %s%s %s%n", step, String.format(Locale.ROOT, "%,d", done),
+                        total > 0 ? String.format(Locale.ROOT, " of %,d", total) : "", what);
+                out.flush();
+            }
+        };
     }
 
     /** Items of the running top-level Map state. */
@@ -51,7 +91,7 @@ public final class Progress implements ExecutionListener {
     }
 
     @Override
-    public void onEvent(HistoryEvent event) {
+    public synchronized void onEvent(HistoryEvent event) {
         String type = event.type();
         JsonNode details = event.details();
         if (isTopLevel(event)) {
@@ -68,7 +108,8 @@ public final class Progress implements ExecutionListener {
                     retry.path("error").asText(), retry.path("delaySeconds").asDouble());
         } else if (type.equals("TaskScheduled") && details.path("resource").asText().endsWith(".waitForTaskToken")) {
             String token = details.path("parameters").path("Payload").path("taskToken").asText("");
-            out.printf("  ⏸ waiting for approval: run `flywheel approve %s` (or `flywheel reject %s`)%n", token, token);
+            out.printf("  ⏸ waiting for approval: run `flywheel approve %s%s` (or `flywheel reject %s%s --reason "
+                    + "\"...\"`)%n", token, answerOptions, token, answerOptions);
         }
         out.flush();
     }
@@ -84,7 +125,8 @@ public final class Progress implements ExecutionListener {
 
     private void topLevel(String type, JsonNode details, Instant at) {
         String name = details.path("name").asText("");
-        boolean quiet = type.startsWith("Pass") || type.startsWith("Choice");
+        boolean quiet = type.startsWith("Pass") || type.startsWith("Choice") || type.startsWith("Fail")
+                || type.startsWith("Succeed");
         if (type.endsWith("StateEntered")) {
             currentState = name;
             currentEntered = at;
@@ -103,9 +145,25 @@ public final class Progress implements ExecutionListener {
             if (!quiet) {
                 String took = currentEntered == null || !name.equals(currentState) ? ""
                         : String.format(" (%.1f s)", Duration.between(currentEntered, at).toMillis() / 1000.0);
-                String caught = details.has("caught") ? "  caught " + details.path("caught").path("error").asText() : "";
-                out.printf("  ✓ %s%s%s%n", name, took, caught);
+                if (details.has("caught")) {
+                    failed(name + " failed" + took, details.path("caught"));
+                } else {
+                    out.printf("  ✓ %s%s%n", name, took);
+                }
             }
+        }
+    }
+
+    /** "✗ Ingest failed (0.1 s): DataValidationException: 80 of 280 rows ...", wrapped to the terminal. */
+    private void failed(String what, JsonNode caught) {
+        String error = caught.path("error").asText("");
+        String message = LambdaErrors.message(caught.path("cause").asText(null));
+        String text = what + ": " + error.substring(error.lastIndexOf('.') + 1)
+                + (message == null || message.isBlank() ? "" : ": " + message);
+        List<String> lines = Output.wrap(text, Math.max(40, Output.terminalWidth() - 6));
+        out.printf("  ✗ %s%n", lines.get(0));
+        for (String more : lines.subList(1, lines.size())) {
+            out.printf("    %s%n", more);
         }
     }
 

@@ -77,10 +77,22 @@ public final class Workspace implements AutoCloseable {
                 stores.close();
                 throw e;
             }
+        } else {
+            warnAboutAbandonedExecutions(stores);
         }
         LocalFunctions functions = PipelineFunctions.register(new LocalFunctions(), config, stores);
         return new Workspace(config, stores, new LocalRuntime(functions, stores.registries().executions(), clock,
                 Sleeper.system()));
+    }
+
+    /** Says once, when a command starts, that executions of processes that are gone are still marked RUNNING. */
+    private static void warnAboutAbandonedExecutions(Stores stores) {
+        long abandoned = stores.registries().executions().list(100).stream()
+                .filter(dev.flywheel.domain.ExecutionRecord::abandoned).count();
+        if (abandoned > 0) {
+            System.err.println("flywheel: " + abandoned + " execution(s) marked RUNNING belong to a process that is "
+                    + "gone (killed, out of memory); `flywheel executions abort --abandoned` records them as aborted");
+        }
     }
 
     public FlywheelConfig config() {

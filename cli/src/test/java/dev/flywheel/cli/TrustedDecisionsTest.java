@@ -304,7 +304,7 @@ class TrustedDecisionsTest {
 
         assertThat(result.status()).isEqualTo(ExecutionStatus.FAILED);
         assertThat(result.error()).isEqualTo("dev.flywheel.ml.DataValidationException");
-        assertThat(result.cause()).contains("'yes' has 1 rows").contains("about 29 rows");
+        assertThat(result.cause()).contains("'yes' has 1 row:").contains("about 29 rows");
         assertThat(workspace.stores().registries().runs().list("rare", 0)).isEmpty();
     }
 

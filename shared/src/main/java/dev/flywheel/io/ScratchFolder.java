@@ -89,6 +89,16 @@ public final class ScratchFolder {
         return f;
     }
 
+    /**
+     * Deletes the folders that processes which are gone left behind; the CLI calls it when it starts, so that a
+     * killed process's files do not wait until the next process needs a temporary file.
+     *
+     * @return how many folders were deleted
+     */
+    public static int sweepAbandoned() {
+        return sweep(Path.of(System.getProperty("java.io.tmpdir")));
+    }
+
     /** Deletes the folders of Flywheel processes that are gone (or whose pid now belongs to another process). */
     static int sweep(Path root) {
         int swept = 0;

@@ -134,7 +134,8 @@ public final class ExecutionRegistry {
                 }
             }
             return new ExecutionRecord(header.id(), header.stateMachine(), header.status(), header.input(),
-                    header.output(), header.error(), header.cause(), header.startedAt(), header.stoppedAt(), events);
+                    header.output(), header.error(), header.cause(), header.startedAt(), header.stoppedAt(), events,
+                    header.owner());
         });
     }
 
@@ -144,13 +145,36 @@ public final class ExecutionRegistry {
 
     /** Executions newest first, without their events. @param limit 0 for all */
     public List<ExecutionRecord> list(int limit) {
-        return table.query(INDEX, "", true, limit).stream().map(item -> {
-            JsonNode node = Json.tree(item.body());
-            Map<String, String> refs = references(node);
-            Map<String, JsonNode> payloads = refs.isEmpty() ? Map.of()
-                    : payloads(Keys.execution(node.path("id").asText()), Set.copyOf(refs.values()));
-            return Json.convert(expandHeader(node, payloads), ExecutionRecord.class);
-        }).toList();
+        return table.query(INDEX, "", true, limit).stream().map(item -> header(Json.tree(item.body()))).toList();
+    }
+
+    /** The execution without its events (cheaper than {@link #find} for a long history). */
+    public Optional<ExecutionRecord> summary(String id) {
+        return table.get(Keys.execution(id), HEADER).map(item -> header(Json.tree(item.body())));
+    }
+
+    private ExecutionRecord header(JsonNode node) {
+        Map<String, String> refs = references(node);
+        Map<String, JsonNode> payloads = refs.isEmpty() ? Map.of()
+                : payloads(Keys.execution(node.path("id").asText()), Set.copyOf(refs.values()));
+        return Json.convert(expandHeader(node, payloads), ExecutionRecord.class);
+    }
+
+    /**
+     * Records a RUNNING execution as ABORTED with {@code cause}: for an execution whose process was stopped or is
+     * gone. Its history stays as it was recorded.
+     *
+     * @throws IllegalStateException when the execution ended already
+     */
+    public ExecutionRecord abort(String id, String cause, Instant at) {
+        ExecutionRecord current = summary(id).orElseThrow(() -> new NotFoundException("no execution with id '" + id
+                + "'"));
+        if (current.status().isTerminal()) {
+            throw new IllegalStateException("execution " + id + " ended already (" + current.status() + ")");
+        }
+        ExecutionRecord aborted = current.stopped(ExecutionStatus.ABORTED, "Flywheel.Aborted", cause, at);
+        finish(aborted);
+        return aborted;
     }
 
     /**
@@ -500,6 +524,17 @@ public final class ExecutionRegistry {
         if (waiting.status() != ExecutionStatus.RUNNING) {
             throw new IllegalStateException("task token '" + token + "' was answered already (" + waiting.status() + ")");
         }
+        summary(waiting.executionId()).ifPresent(execution -> {
+            if (execution.status().isTerminal()) {
+                throw new IllegalStateException("execution " + execution.id() + " is not waiting: it is "
+                        + execution.status() + (execution.cause() == null ? "" : " (" + execution.cause() + ")"));
+            }
+            if (execution.abandoned()) {
+                throw new IllegalStateException("execution " + execution.id() + " is not waiting: its "
+                        + execution.owner().describe() + " is gone, so nothing would go on; `flywheel executions "
+                        + "abort " + execution.id() + "` records it as aborted");
+            }
+        });
         TaskToken answered = new TaskToken(token, waiting.executionId(), waiting.stateName(), status, output, error,
                 cause, waiting.createdAt());
         try {
@@ -513,7 +548,7 @@ public final class ExecutionRegistry {
 
     private static ExecutionRecord withoutEvents(ExecutionRecord e) {
         return new ExecutionRecord(e.id(), e.stateMachine(), e.status(), e.input(), e.output(), e.error(), e.cause(),
-                e.startedAt(), e.stoppedAt(), List.of());
+                e.startedAt(), e.stoppedAt(), List.of(), e.owner());
     }
 
     private static String indexKey(ExecutionRecord execution) {

@@ -78,6 +78,37 @@ public final class RunRegistry {
                 .map(item -> Json.read(item.body(), Run.class)).toList();
     }
 
+    /**
+     * Records the runs of an execution that are still RUNNING as FAILED with {@code reason}: for an execution that
+     * failed or was aborted while they trained.
+     *
+     * @param experiment the runs' experiment, or null to look in every experiment
+     * @return how many runs were failed
+     */
+    public int failUnfinished(String experiment, String executionId, String reason, java.time.Instant at) {
+        int failed = 0;
+        for (String name : experiment != null ? List.of(experiment) : experiments()) {
+            for (Run run : list(name, 0)) {
+                if (run.status() == dev.flywheel.domain.RunStatus.RUNNING && partOf(run, executionId)) {
+                    try {
+                        update(run.fail(reason, at));
+                        failed++;
+                    } catch (IllegalStateException endedMeanwhile) {
+                        // it finished or failed by itself in between
+                    }
+                }
+            }
+        }
+        return failed;
+    }
+
+    /** Whether the run belongs to the execution, named by its id or by its ARN (which ends in ":" and the id). */
+    private static boolean partOf(Run run, String executionId) {
+        String of = run.executionId();
+        return of != null && (of.equals(executionId) || of.endsWith(":" + executionId)
+                || executionId.endsWith(":" + of));
+    }
+
     /** Every experiment name, sorted. */
     public List<String> experiments() {
         return table.query(Keys.CATALOG, "EXPERIMENT#", false, 0).stream()

@@ -50,7 +50,7 @@ public final class DemoCommand implements Callable<Integer> {
             }
             Files.copy(in, data, StandardCopyOption.REPLACE_EXISTING);
         }
-        ExecutionListener progress = common().json() ? ExecutionListener.none() : new Progress(System.err);
+        ExecutionListener progress = common().json() ? ExecutionListener.none() : new Progress(System.err, Progress.homeOption(common().home()));
         var request = new PipelineRunner.Request(data, "class", "credit-risk", List.of(), List.of(), List.of(),
                 null, candidates, false, 42);
         try (Workspace workspace = Workspace.open(common().home())) {

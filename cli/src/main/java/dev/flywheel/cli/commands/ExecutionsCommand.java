@@ -28,7 +28,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "executions", mixinStandardHelpOptions = true, description = "Run any state machine definition; list and show executions.",
-        subcommands = {ExecutionsCommand.Start.class, ExecutionsCommand.ListExecutions.class, ExecutionsCommand.Show.class})
+        subcommands = {ExecutionsCommand.Start.class, ExecutionsCommand.ListExecutions.class, ExecutionsCommand.Show.class,
+                ExecutionsCommand.Abort.class})
 public final class ExecutionsCommand {
 
     @Command(name = "start", mixinStandardHelpOptions = true,
@@ -57,7 +58,7 @@ public final class ExecutionsCommand {
                     : input);
             String machine = name != null ? name : definition.getFileName().toString().replaceFirst("(\\.asl)?\\.json$", "");
             try (Workspace workspace = Workspace.open(common().home())) {
-                ExecutionListener progress = common().json() ? ExecutionListener.none() : new Progress(System.err);
+                ExecutionListener progress = common().json() ? ExecutionListener.none() : new Progress(System.err, Progress.homeOption(common().home()));
                 ExecutionResult result = workspace.runtime().run(machine, text, inputJson, progress);
                 ObjectNode out = Json.object();
                 out.put("executionId", result.executionId());
@@ -93,6 +94,71 @@ public final class ExecutionsCommand {
         return file;
     }
 
+    /** RUNNING, ABANDONED (running, but its process is gone) or how it ended. */
+    static String status(ExecutionRecord execution) {
+        return execution.abandoned() ? "ABANDONED" : execution.status().name();
+    }
+
+    static JsonNode json(ExecutionRecord execution) {
+        var node = (com.fasterxml.jackson.databind.node.ObjectNode) Json.toTree(execution);
+        node.put("abandoned", execution.abandoned());
+        return node;
+    }
+
+    @Command(name = "abort", mixinStandardHelpOptions = true,
+            description = "Record an execution whose process is gone (killed, out of memory) as aborted, with its "
+                    + "unfinished runs as failed.")
+    public static final class Abort implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Parameters(paramLabel = "ID", arity = "0..1", description = "The execution id, as `executions list` prints it.")
+        String id;
+        @Option(names = "--abandoned", description = "Every execution whose process is gone, instead of one ID.")
+        boolean abandoned;
+
+        @Override
+        public Integer call() {
+            if ((id == null) == !abandoned) {
+                throw new ParameterException(spec.commandLine(), "give an execution ID or --abandoned");
+            }
+            CommonOptions common = CommonOptions.of(spec);
+            try (Workspace workspace = Workspace.openExisting(common.home())) {
+                var executions = workspace.stores().registries().executions();
+                List<ExecutionRecord> targets = id != null ? List.of(executions.summary(id).orElseThrow(() ->
+                        new dev.flywheel.registry.NotFoundException("no execution with id '" + id + "'")))
+                        : executions.list(0).stream().filter(ExecutionRecord::abandoned).toList();
+                var aborted = Json.mapper().createArrayNode();
+                for (ExecutionRecord execution : targets) {
+                    if (execution.status().isTerminal()) {
+                        throw new IllegalStateException("execution " + execution.id() + " ended already ("
+                                + execution.status() + "): there is nothing to abort");
+                    }
+                    if (!execution.abandoned()) {
+                        throw new IllegalStateException("execution " + execution.id() + " is still running in its "
+                                + (execution.owner() == null ? "process" : execution.owner().describe())
+                                + ": stop that process (Ctrl-C), which records it as aborted");
+                    }
+                    String cause = "aborted by hand: its " + execution.owner().describe() + " was gone";
+                    ExecutionRecord done = executions.abort(execution.id(), cause, java.time.Instant.now());
+                    int runs = workspace.stores().registries().runs().failUnfinished(null, execution.id(),
+                            "aborted: the execution's process was gone", java.time.Instant.now());
+                    aborted.addObject().put("executionId", done.id()).put("status", done.status().name())
+                            .put("runsFailed", runs);
+                    if (!common.json()) {
+                        System.out.println("aborted " + done.id() + (runs > 0 ? " and failed its " + runs
+                                + " unfinished run(s)" : ""));
+                    }
+                }
+                if (common.json()) {
+                    Output.json(aborted);
+                } else if (targets.isEmpty()) {
+                    System.out.println("no abandoned execution");
+                }
+                return 0;
+            }
+        }
+    }
+
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Executions, newest first.")
     public static final class ListExecutions implements Callable<Integer> {
         @Spec
@@ -110,11 +176,15 @@ public final class ExecutionsCommand {
             try (Workspace workspace = Workspace.openExisting(common().home())) {
                 List<ExecutionRecord> executions = workspace.stores().registries().executions().list(limit);
                 if (common().json()) {
-                    Output.json(executions);
+                    Output.json(executions.stream().map(ExecutionsCommand::json).toList());
                 } else {
                     Output.table(List.of("EXECUTION", "STATE MACHINE", "STATUS", "STARTED", "ERROR"),
-                            executions.stream().map(e -> List.of(e.id(), e.stateMachine(), e.status().name(),
+                            executions.stream().map(e -> List.of(e.id(), e.stateMachine(), status(e),
                                     e.startedAt().toString(), e.error() == null ? "" : e.error())).toList());
+                    if (executions.stream().anyMatch(ExecutionRecord::abandoned)) {
+                        System.out.println("\nABANDONED: its process is gone (killed, out of memory), so it will never "
+                                + "end by itself; `flywheel executions abort ID` (or --abandoned) records it as aborted.");
+                    }
                 }
                 return 0;
             }
@@ -137,10 +207,14 @@ public final class ExecutionsCommand {
             try (Workspace workspace = Workspace.openExisting(common().home())) {
                 ExecutionRecord execution = workspace.stores().registries().executions().get(id);
                 if (common().json()) {
-                    Output.json(execution);
+                    Output.json(json(execution));
                     return 0;
                 }
-                System.out.println(execution.id() + "  " + execution.stateMachine() + "  " + execution.status());
+                System.out.println(execution.id() + "  " + execution.stateMachine() + "  " + status(execution));
+                if (execution.abandoned()) {
+                    System.out.println("its " + execution.owner().describe() + " is gone: it will never end by "
+                            + "itself; `flywheel executions abort " + execution.id() + "` records it as aborted");
+                }
                 if (execution.error() != null) {
                     System.out.println("error: " + execution.error() + "\ncause: " + execution.cause());
                 }

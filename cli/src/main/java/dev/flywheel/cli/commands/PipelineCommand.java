@@ -14,6 +14,7 @@ import dev.flywheel.cli.runtime.ExecutionStatus;
 import dev.flywheel.domain.InvalidRecordException;
 import dev.flywheel.domain.Require;
 import dev.flywheel.json.Json;
+import dev.flywheel.lambda.LambdaErrors;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -98,7 +99,7 @@ public final class PipelineCommand {
                 if (!common().json()) {
                     System.err.println("Running the training pipeline on " + data + " (" + where(workspace) + ")");
                 }
-                ExecutionListener progress = common().json() ? ExecutionListener.none() : new Progress(System.err);
+                ExecutionListener progress = common().json() ? ExecutionListener.none() : new Progress(System.err, Progress.homeOption(common().home()));
                 ExecutionResult result = PipelineRunner.run(workspace, request, progress);
                 double seconds = (System.nanoTime() - started) / 1e9;
                 ObjectNode summary = summary(result, seconds);
@@ -110,25 +111,6 @@ public final class PipelineCommand {
                 return result.status() == ExecutionStatus.SUCCEEDED ? 0 : 1;
             }
         }
-    }
-
-    /**
-     * The message of a failure's cause: Step Functions gives a Lambda error as its JSON error document
-     * ({@code errorMessage}, {@code errorType}, {@code stackTrace}); other causes are text.
-     */
-    static String errorMessage(String cause) {
-        if (cause == null) {
-            return null;
-        }
-        try {
-            JsonNode document = Json.tree(cause);
-            if (document.hasNonNull("errorMessage")) {
-                return document.path("errorMessage").asText();
-            }
-        } catch (RuntimeException notJson) {
-            // a plain-text cause
-        }
-        return cause.lines().findFirst().orElse(cause);
     }
 
     /** Where the pipeline's artifacts and records go, in words. */
@@ -170,10 +152,10 @@ public final class PipelineCommand {
         if (result.error() != null) {
             summary.put("error", result.error());
             summary.put("cause", result.cause());
-            summary.put("errorMessage", errorMessage(result.cause()));
+            summary.put("errorMessage", LambdaErrors.message(result.cause()));
         }
         if (output.has("rejection")) {
-            summary.put("rejection", errorMessage(output.path("rejection").path("Cause").asText(null)));
+            summary.put("rejection", LambdaErrors.message(output.path("rejection").path("Cause").asText(null)));
         }
         summary.put("seconds", Math.round(seconds * 100) / 100.0);
         return summary;
@@ -189,8 +171,10 @@ public final class PipelineCommand {
             rows.add(List.of("dataset", d.path("name").asText() + " v" + d.path("version").asInt()
                     + " (sha256 " + d.path("sha256").asText().substring(0, Math.min(12, d.path("sha256").asText().length())) + "…)"));
         }
-        rows.add(List.of("model", summary.path("model").asText("") + (summary.path("version").isNumber()
-                ? " v" + summary.path("version").asInt() : "")));
+        if (!summary.path("model").asText("").isEmpty()) {
+            rows.add(List.of("model", summary.path("model").asText("") + (summary.path("version").isNumber()
+                    ? " v" + summary.path("version").asInt() : "")));
+        }
         if (summary.path("quarantinedRows").asLong() > 0) {
             rows.add(List.of("quarantined", summary.path("quarantinedRows").asLong() + " rows, with reasons in "
                     + summary.path("quarantineUri").asText()));

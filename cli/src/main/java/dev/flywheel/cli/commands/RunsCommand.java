@@ -45,7 +45,8 @@ public final class RunsCommand {
                     Output.json(runs);
                 } else {
                     Output.table(List.of("RUN", "EXPERIMENT", "STATUS", "STARTED", "METRICS"), runs.stream()
-                            .map(r -> List.of(r.id(), r.experiment(), r.status().name(), r.startedAt().toString(),
+                            .map(r -> List.of(r.id(), r.experiment(), r.abandoned() ? "ABANDONED" : r.status().name(),
+                                    r.startedAt().toString(),
                                     metrics(r.metrics()))).toList());
                 }
                 return 0;
@@ -75,7 +76,12 @@ public final class RunsCommand {
                 List<List<String>> rows = new ArrayList<>();
                 rows.add(List.of("run", run.id()));
                 rows.add(List.of("experiment", run.experiment()));
-                rows.add(List.of("status", run.status() + (run.error() != null ? ": " + run.error() : "")));
+                rows.add(List.of("status", run.abandoned() ? "ABANDONED: still marked RUNNING, but its "
+                        + run.owner().describe() + " is gone" : run.status() + (run.error() != null ? ": "
+                        + run.error() : "")));
+                if (run.executionId() != null) {
+                    rows.add(List.of("execution", run.executionId()));
+                }
                 rows.add(List.of("started / ended", run.startedAt() + " / " + run.endedAt()));
                 rows.add(List.of("code version", run.codeVersion()));
                 if (run.lineage() != null) {

@@ -8,10 +8,12 @@ import dev.flywheel.cli.runtime.TaskInvoker;
 import dev.flywheel.cli.runtime.TaskRequest;
 import dev.flywheel.json.Json;
 import dev.flywheel.lambda.LocalLambdaContext;
+import dev.flywheel.logging.WorkProgress;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.function.Function;
 
 /**
  * Runs Task states the way Step Functions runs them on AWS, but in this process: the Lambda integration
@@ -25,9 +27,16 @@ public final class LocalLambdaInvoker implements TaskInvoker {
     private static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(15);
 
     private final LocalFunctions functions;
+    private final Function<String, WorkProgress> progress;
 
     public LocalLambdaInvoker(LocalFunctions functions) {
+        this(functions, step -> WorkProgress.NONE);
+    }
+
+    /** @param progress where the step running in a call reports how far it has come, by step label */
+    public LocalLambdaInvoker(LocalFunctions functions, Function<String, WorkProgress> progress) {
         this.functions = functions;
+        this.progress = progress;
     }
 
     @Override
@@ -44,7 +53,9 @@ public final class LocalLambdaInvoker implements TaskInvoker {
                     : Json.object();
             ObjectNode result = Json.object();
             result.put("ExecutedVersion", "$LATEST");
-            result.set("Payload", call(name, payload, request.timeout()));
+            try (WorkProgress.Scope ignored = WorkProgress.listen(progress.apply(step(request.context(), payload)))) {
+                result.set("Payload", call(name, payload, request.timeout()));
+            }
             result.put("StatusCode", 200);
             return result;
         }
@@ -54,6 +65,13 @@ public final class LocalLambdaInvoker implements TaskInvoker {
         throw new TaskFailedException("States.TaskFailed", "the local runtime runs Flywheel's Lambda functions only "
                 + "(arn:aws:states:::lambda:invoke with FunctionName one of " + functions.substitutions().values()
                 + "); it cannot run the resource '" + resource + "'");
+    }
+
+    /** The state's name, and the candidate when the payload names one ("Train candidate 2"). */
+    private static String step(JsonNode context, JsonNode payload) {
+        String state = context.path("State").path("Name").asText("task");
+        JsonNode candidate = payload.path("candidate");
+        return candidate.isNumber() ? state + " candidate " + candidate.asInt() : state;
     }
 
     private String function(String functionName) {

@@ -10,6 +10,8 @@ import dev.flywheel.cli.runtime.InvalidDefinitionException;
 import dev.flywheel.cli.runtime.Sleeper;
 import dev.flywheel.cli.runtime.StateMachine;
 import dev.flywheel.domain.ExecutionRecord;
+import dev.flywheel.domain.ProcessOwner;
+import dev.flywheel.io.ExitActions;
 import dev.flywheel.domain.ExecutionStatus;
 import dev.flywheel.logging.LogContext;
 import dev.flywheel.registry.ExecutionRegistry;
@@ -68,10 +70,15 @@ public final class LocalRuntime {
         String executionId = stateMachineName.replaceAll("[^A-Za-z0-9._-]", "-") + "-" + executionName.substring(0, 8);
         var started = clock.instant();
         executions.start(new ExecutionRecord(executionId, stateMachineName, ExecutionStatus.RUNNING, input, null, null,
-                null, started, null, List.of()));
+                null, started, null, List.of(), ProcessOwner.current()));
         ExecutionResult result;
         try (PersistedHistory history = new PersistedHistory(executions.historyWriter(executionId), executionId,
-                progress); LogContext ignored = LogContext.with(LogContext.EXECUTION_ID, executionId)) {
+                progress); LogContext ignored = LogContext.with(LogContext.EXECUTION_ID, executionId);
+             ExitActions.Registration onExit = ExitActions.register("execution " + executionId, () -> {
+                 history.flush();
+                 executions.abort(executionId, "the flywheel process (" + ProcessOwner.current().describe()
+                         + ") was stopped (SIGTERM, Ctrl-C or out of memory) while the execution ran", clock.instant());
+             })) {
             ExecutionOptions options = ExecutionOptions.builder()
                     .executionName(executionId)
                     .stateMachineName(stateMachineName)
@@ -82,10 +89,10 @@ public final class LocalRuntime {
                     .taskTokenWaiter(new RegistryTaskTokenWaiter(executions, executionId, sleeper, clock,
                             history::flush))
                     .build();
-            result = Interpreter.create().execute(stateMachine, input, new LocalLambdaInvoker(functions), options);
+            result = Interpreter.create().execute(stateMachine, input, new LocalLambdaInvoker(functions, progress::stepProgress), options);
         }
         executions.finish(new ExecutionRecord(executionId, stateMachineName, status(result), input, result.output(),
-                result.error(), result.cause(), started, clock.instant(), List.of()));
+                result.error(), result.cause(), started, clock.instant(), List.of(), ProcessOwner.current()));
         return new ExecutionResult(executionId, result.status(), result.output(), result.error(), result.cause(),
                 result.events(), result.startDate(), result.stopDate());
     }

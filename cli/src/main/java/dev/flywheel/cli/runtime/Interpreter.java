@@ -644,10 +644,11 @@ public final class Interpreter {
             }
         }
 
+        /** Like Step Functions' tokens, it starts "AQ": never with "-", which a command line would take for an option. */
         private String randomToken() {
             byte[] bytes = new byte[48];
             options.random().nextBytes(bytes);
-            return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+            return "AQ" + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         }
 
         private ExecutorService pool() {

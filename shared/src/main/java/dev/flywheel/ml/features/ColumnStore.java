@@ -1,5 +1,6 @@
 package dev.flywheel.ml.features;
 
+import dev.flywheel.logging.WorkProgress;
 import dev.flywheel.ml.Values;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
@@ -84,6 +85,7 @@ final class ColumnStore {
             }
             int row = 0;
             byte[] parts = new byte[capacity];
+            WorkProgress progress = WorkProgress.current();
             for (CSVRecord record : parser) {
                 if (row == parts.length) {
                     parts = Arrays.copyOf(parts, grow(row));
@@ -96,6 +98,9 @@ final class ColumnStore {
                     t.add(row, record.get(t.index));
                 }
                 row++;
+                if (row % 100_000 == 0) {
+                    progress.report("rows read", row, expectedRows);
+                }
             }
             // The arrays were sized from expectedRows: normally kept as they are, not copied (a copy doubles the peak).
             Map<String, NumericColumn> numeric = new LinkedHashMap<>();

@@ -324,8 +324,9 @@ public final class PreprocessService {
         List<String> problems = new ArrayList<>();
         counts.forEach((label, c) -> {
             if (c[0] == 0 || c[1] == 0 || c[2] == 0) {
-                problems.add(String.format(Locale.ROOT, "'%s' has %d rows: %d train, %d validation, %d test", label,
-                        c[0] + c[1] + c[2], c[0], c[1], c[2]));
+                long total = c[0] + c[1] + c[2];
+                problems.add(String.format(Locale.ROOT, "'%s' has %d row%s: %d train, %d validation, %d test", label,
+                        total, total == 1 ? "" : "s", c[0], c[1], c[2]));
             }
         });
         if (!problems.isEmpty()) {

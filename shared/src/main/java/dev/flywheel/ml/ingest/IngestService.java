@@ -11,6 +11,7 @@ import dev.flywheel.domain.Schema;
 import dev.flywheel.io.ScratchFolder;
 import dev.flywheel.json.Json;
 import dev.flywheel.logging.LogContext;
+import dev.flywheel.logging.WorkProgress;
 import dev.flywheel.ml.DataValidationException;
 import dev.flywheel.ml.InvalidInputException;
 import dev.flywheel.ml.LeftOutColumn;
@@ -80,6 +81,8 @@ public final class IngestService {
     /** Names that are an identifier's: id, uuid, guid, key, or a word ending in _id / -id / Id (customer_id). */
     private static final Pattern ID_NAME = Pattern.compile("(?i:id|uuid|guid|key)|.+[_-](?i:id|uuid|key)|.+[a-z]Id");
     private static final CSVFormat CANONICAL = CSVFormat.RFC4180.builder().setRecordSeparator("\n").get();
+    /** Rows between two progress reports. */
+    private static final int PROGRESS_ROWS = 100_000;
 
     private final ArtifactStore artifacts;
     private final DatasetRegistry datasets;
@@ -269,8 +272,12 @@ public final class IngestService {
         try (TabularReader reader = TabularReader.open(file, format)) {
             header = reader.header();
             header.forEach(h -> stats.put(h, new ColumnStats(missing)));
+            WorkProgress progress = WorkProgress.current();
             for (TabularReader.Row row : reader) {
                 rows++;
+                if (rows % PROGRESS_ROWS == 0) {
+                    progress.report("rows profiled", rows, -1);
+                }
                 if (row.values() == null) {
                     continue;
                 }
@@ -308,7 +315,11 @@ public final class IngestService {
              Writer quarantineWriter = Files.newBufferedWriter(quarantine, StandardCharsets.UTF_8)) {
             printer.printRecord(schema.names());
             List<String> canonical = new ArrayList<>(schema.columns().size());
+            WorkProgress progress = WorkProgress.current();
             for (TabularReader.Row row : reader) {
+                if (row.rowNumber() % PROGRESS_ROWS == 0) {
+                    progress.report("rows validated", row.rowNumber(), -1);
+                }
                 String column = null;
                 String reason = row.problem();
                 canonical.clear();

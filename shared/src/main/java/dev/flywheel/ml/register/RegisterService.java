@@ -4,6 +4,7 @@ import dev.flywheel.domain.EvaluationEvidence;
 import dev.flywheel.domain.ModelAlias;
 import dev.flywheel.domain.ModelVersion;
 import dev.flywheel.domain.Run;
+import dev.flywheel.lambda.LambdaErrors;
 import dev.flywheel.logging.LogContext;
 import dev.flywheel.ml.InvalidInputException;
 import dev.flywheel.ml.evaluate.EvaluateResult;
@@ -46,9 +47,9 @@ public final class RegisterService {
                 case "promote" -> promote(request);
                 case "rollback" -> rollback(request);
                 case "requestapproval" -> requestApproval(request);
-                default -> throw new InvalidInputException("action must be 'register', 'promote', 'rollback' or "
-                        + "'requestApproval', got '"
-                        + request.action() + "'");
+                case "failruns" -> failRuns(request);
+                default -> throw new InvalidInputException("action must be 'register', 'promote', 'rollback', "
+                        + "'requestApproval' or 'failRuns', got '" + request.action() + "'");
             };
         }
     }
@@ -145,6 +146,26 @@ public final class RegisterService {
                 version.runId(), request.executionId(), request.taskToken());
         return new RegisterResult(request.model(), version.version(), ModelAlias.CHALLENGER, null, null, null,
                 RegisterResult.APPROVAL_REQUESTED, null);
+    }
+
+    /**
+     * The pipeline's failure path: the runs of the failed execution that are still RUNNING (their step timed out,
+     * or its process was killed) are recorded as FAILED with the execution's error, instead of staying RUNNING.
+     */
+    private RegisterResult failRuns(RegisterRequest request) {
+        if (request.executionId() == null || request.executionId().isBlank()) {
+            throw new InvalidInputException("action 'failRuns' needs 'executionId': the failed execution");
+        }
+        String reason = "the pipeline failed: " + (request.error() == null ? "unknown error" : request.error())
+                + (request.cause() == null ? "" : ": " + firstLine(LambdaErrors.message(request.cause())));
+        int failed = runs.failUnfinished(request.model(), request.executionId(), reason, clock.instant());
+        LOG.info("unfinished runs failed [executionId={}, runs={}]", request.executionId(), failed);
+        return new RegisterResult(request.model(), failed, null, null, null, null, "runsFailed", reason);
+    }
+
+    private static String firstLine(String text) {
+        String line = text.lines().findFirst().orElse("");
+        return line.length() > 500 ? line.substring(0, 497) + "..." : line;
     }
 
     private RegisterResult rollback(RegisterRequest request) {

@@ -9,9 +9,15 @@ import java.util.Map;
  * @param seed                random seed (default 42)
  * @param earlyStoppingRounds stop when the validation metric has not improved for this many rounds (default 20)
  * @param candidate           index of this candidate in a parallel search (for naming and logs)
+ * @param executionId         the pipeline execution this run is part of (so its failure path can end the run)
  */
 public record TrainRequest(String model, FeatureSet features, Map<String, Object> params, Long seed,
-                           Integer earlyStoppingRounds, Integer candidate) {
+                           Integer earlyStoppingRounds, Integer candidate, String executionId) {
+    public TrainRequest(String model, FeatureSet features, Map<String, Object> params, Long seed,
+                        Integer earlyStoppingRounds, Integer candidate) {
+        this(model, features, params, seed, earlyStoppingRounds, candidate, null);
+    }
+
     public TrainRequest {
         params = params == null ? Map.of() : new java.util.LinkedHashMap<>(params);
     }

@@ -3,10 +3,13 @@ package dev.flywheel.ml.train;
 import dev.flywheel.domain.InvalidRecordException;
 import dev.flywheel.domain.Lineage;
 import dev.flywheel.domain.MetricPoint;
+import dev.flywheel.domain.ProcessOwner;
+import dev.flywheel.io.ExitActions;
 import dev.flywheel.domain.Require;
 import dev.flywheel.domain.Run;
 import dev.flywheel.json.Json;
 import dev.flywheel.logging.LogContext;
+import dev.flywheel.logging.WorkProgress;
 import dev.flywheel.ml.InvalidInputException;
 import dev.flywheel.ml.MlTask;
 import dev.flywheel.ml.TrainingException;
@@ -80,10 +83,14 @@ public final class TrainService {
         recorded.put("early_stopping_rounds", Integer.toString(earlyStopping));
         String runId = "run-" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
         Lineage lineage = features.lineage();
-        Run run = runs.create(Run.start(runId, model, recorded, codeVersion, lineage, clock.instant()));
+        Run run = runs.create(Run.start(runId, model, recorded, codeVersion, lineage, clock.instant(),
+                ProcessOwner.current(), request.executionId()));
         long start = System.nanoTime();
         try (LogContext ignored = LogContext.with(LogContext.RUN_ID, runId, LogContext.MODEL, model,
-                "candidate", request.candidate())) {
+                "candidate", request.candidate());
+             ExitActions.Registration onExit = ExitActions.register("run " + runId, () -> runs.update(run.fail(
+                     "aborted: the process (" + ProcessOwner.current().describe() + ") was stopped while it trained",
+                     clock.instant())))) {
             LOG.info("training [task={}, rounds={}, earlyStopping={}]", features.task(), rounds, earlyStopping);
             MatrixFile train = Checkpoint.read(artifacts, features, Checkpoint.TRAIN, MatrixFile::read);
             MatrixFile validation = Checkpoint.read(artifacts, features, Checkpoint.VALIDATION, MatrixFile::read);
@@ -153,8 +160,10 @@ public final class TrainService {
             byte[] bestModel = null;
             Map<String, Double> bestMetrics = Map.of();
             int iteration = 0;
+            WorkProgress progress = WorkProgress.current();
             for (; iteration < rounds; iteration++) {
                 booster.update(dtrain, iteration);
+                progress.report("boosting rounds", iteration + 1, rounds);
                 String eval = booster.evalSet(new DMatrix[]{dvalid}, new String[]{"validation"}, iteration);
                 Map<String, Double> values = parseEval(eval);
                 values.forEach((k, v) -> history.computeIfAbsent(k, x -> new ArrayList<>())

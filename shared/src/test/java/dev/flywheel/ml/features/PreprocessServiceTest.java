@@ -114,7 +114,7 @@ class PreprocessServiceTest {
         DatasetVersion data = ingest.ingest(IngestRequest.of("one-yes", file.toUri().toString(), "y")).dataset();
 
         assertThatThrownBy(() -> preprocess("m", data)).isInstanceOf(DataValidationException.class)
-                .hasMessageContaining("'yes' has 1 rows")
+                .hasMessageContaining("'yes' has 1 row:")
                 .hasMessageContaining("each class needs about 29 rows");
         assertThat(stores.artifacts().list("features/")).isEmpty();
     }
