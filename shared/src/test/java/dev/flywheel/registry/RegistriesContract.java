@@ -220,7 +220,12 @@ public abstract class RegistriesContract {
                 .containsExactlyElementsOf(IntStream.rangeClosed(1, 12).mapToObj(Long::valueOf).toList());
         assertThat(executions.list(0)).extracting(ExecutionRecord::id).containsExactly("exec-1");
 
-        executions.createTaskToken("tok-1", "exec-1", "Approve", Fixtures.T0);
+        executions.createTaskToken("tok-0", "exec-1", "Approve", Fixtures.T0);
+        assertThatThrownBy(() -> executions.succeedTaskToken("tok-0", TextNode.valueOf("approved")))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("exec-1 is not waiting: it is SUCCEEDED");
+        executions.start(new ExecutionRecord("exec-2", "training-pipeline", ExecutionStatus.RUNNING, null, null, null,
+                null, Fixtures.T0, null, List.of()));
+        executions.createTaskToken("tok-1", "exec-2", "Approve", Fixtures.T0);
         executions.succeedTaskToken("tok-1", TextNode.valueOf("approved"));
         assertThat(executions.findTaskToken("tok-1").orElseThrow().status()).isEqualTo(ExecutionStatus.SUCCEEDED);
         assertThatThrownBy(() -> executions.failTaskToken("tok-1", "Rejected", "too late"))
