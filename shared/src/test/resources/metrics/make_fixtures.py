@@ -10,8 +10,8 @@ import math
 
 import numpy as np
 import sklearn
-from sklearn.metrics import (accuracy_score, f1_score, log_loss, mean_absolute_error, mean_squared_error,
-                             precision_score, r2_score, recall_score, roc_auc_score)
+from sklearn.metrics import (accuracy_score, cohen_kappa_score, f1_score, log_loss, mean_absolute_error,
+                             mean_squared_error, precision_score, r2_score, recall_score, roc_auc_score)
 
 rng = np.random.default_rng(20261130)
 
@@ -56,6 +56,7 @@ def multiclass_case(name, truth, proba, classes=("A", "B", "C", "D")):
         # scikit-learn's macro average leaves out the classes whose F1 is undefined (zero_division=np.nan).
         "macroF1": clean(f1_score(truth, predicted, labels=labels, average="macro", zero_division=np.nan)),
         "logloss": clean(log_loss(truth, proba, labels=labels)),
+        "kappa": clean(cohen_kappa_score(truth, predicted, labels=labels)),
     }
     assert math.isclose(expected["macroF1"], sum(defined) / len(defined))
     return {
@@ -110,6 +111,11 @@ proba = np.array([[0.7, 0.2, 0.1, 0.0], [0.1, 0.8, 0.1, 0.0], [0.6, 0.3, 0.1, 0.
                   [0.5, 0.25, 0.25, 0.0], [0.3, 0.6, 0.1, 0.0]])
 truth = np.array([0, 1, 2, 2, 0, 1])
 cases.append(multiclass_case("multiclass with an absent class and a never-predicted class", truth, proba))
+# Predictions that ignore the row: agreement no better than chance, kappa about 0.
+proba = np.tile([0.2, 0.5, 0.3, 0.0], (300, 1)) + rng.uniform(0, 1e-3, (300, 4)) * [1, 1, 1, 0]
+proba = proba / proba.sum(axis=1, keepdims=True)
+truth = rng.integers(0, 3, 300)
+cases.append(multiclass_case("multiclass predicting one class for every row (kappa 0)", truth, proba))
 
 truth = rng.normal(3, 2, 500)
 cases.append(regression_case("regression, 500 rows", truth, truth + rng.normal(0, 0.5, 500)))

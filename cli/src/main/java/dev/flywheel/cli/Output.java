@@ -37,7 +37,8 @@ public final class Output {
         for (List<String> row : all) {
             widths[last] = Math.max(widths[last], Math.min(lastWidth, cell(row, last).length()));
         }
-        for (int r = 0; r < all.size(); r++) {
+        boolean headed = headers.stream().anyMatch(h -> !h.isBlank());
+        for (int r = headed ? 0 : 1; r < all.size(); r++) {
             StringBuilder line = new StringBuilder();
             for (int i = 0; i < last; i++) {
                 line.append(String.format("%-" + widths[i] + "s  ", cell(all.get(r), i)));
@@ -57,19 +58,24 @@ public final class Output {
         }
     }
 
-    /** Text cut into lines of at most {@code width} characters, at spaces where it can be. */
+    /**
+     * Text cut into lines of at most {@code width} characters at spaces; a word longer than a line (a path, a URI,
+     * a hash) is never cut, so that it can be copied: it gets a line of its own.
+     */
     public static List<String> wrap(String text, int width) {
         List<String> lines = new ArrayList<>();
-        String rest = text;
-        while (rest.length() > width) {
-            int cut = rest.lastIndexOf(' ', width);
-            if (cut <= 0) {
-                cut = width;
+        StringBuilder line = new StringBuilder();
+        for (String word : text.split(" ", -1)) {
+            if (line.length() > 0 && line.length() + 1 + word.length() > width) {
+                lines.add(line.toString());
+                line.setLength(0);
             }
-            lines.add(rest.substring(0, cut).stripTrailing());
-            rest = rest.substring(cut).stripLeading();
+            if (line.length() > 0) {
+                line.append(' ');
+            }
+            line.append(word);
         }
-        lines.add(rest);
+        lines.add(line.toString());
         return lines;
     }
 

@@ -39,8 +39,14 @@ public final class PipelineRunner {
      * @param naValues tokens read as missing besides an empty field
      * @param seed     the training seed (the split does not depend on it)
      */
-    public record Request(Path data, String target, String model, List<String> exclude, List<String> id,
-                          List<String> naValues, String task, int candidates, boolean requireApproval, long seed) {
+    public record Request(Path data, String dataset, String target, String model, List<String> exclude,
+                          List<String> id, List<String> naValues, String task, int candidates, boolean requireApproval,
+                          long seed) {
+        /** A request whose dataset is named after its file. */
+        public Request(Path data, String target, String model, List<String> exclude, List<String> id,
+                       List<String> naValues, String task, int candidates, boolean requireApproval, long seed) {
+            this(data, null, target, model, exclude, id, naValues, task, candidates, requireApproval, seed);
+        }
     }
 
     private PipelineRunner() {
@@ -66,7 +72,7 @@ public final class PipelineRunner {
         }
         Path data = request.data().toAbsolutePath().normalize();
         String fileName = data.getFileName().toString();
-        String dataset = datasetName(fileName);
+        String dataset = request.dataset() != null ? request.dataset() : datasetName(fileName);
         ObjectNode input = Json.object();
         input.put("model", request.model() != null ? request.model() : dataset + "-model");
         ObjectNode ingest = input.putObject("ingest");
@@ -103,6 +109,8 @@ public final class PipelineRunner {
 
     public static ExecutionResult run(Workspace workspace, Request request, ExecutionListener progress) {
         JsonNode input = input(request);
-        return workspace.runtime().run("training-pipeline", definition(), input, progress);
+        try (var notice = Interruption.notice()) {
+            return workspace.runtime().run("training-pipeline", definition(), input, progress);
+        }
     }
 }

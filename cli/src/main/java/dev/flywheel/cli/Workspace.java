@@ -33,8 +33,12 @@ public final class Workspace implements AutoCloseable {
      */
     public static Workspace open(Path home) {
         FlywheelConfig config = config(home);
+        if (config.mode() == FlywheelConfig.Mode.LOCAL && Files.exists(config.home()) && !Files.isDirectory(config.home())) {
+            throw new IllegalArgumentException("--home " + home + " is a file, not a folder: point it at a folder "
+                    + "(a new one is created)");
+        }
         if (config.mode() == FlywheelConfig.Mode.LOCAL && !Files.exists(config.home().resolve(METADATA))) {
-            System.err.println("flywheel: creating a new home at " + config.home().toAbsolutePath());
+            System.err.println("flywheel: creating a new home at " + config.home().toAbsolutePath().normalize());
         }
         return open(config);
     }
@@ -46,7 +50,7 @@ public final class Workspace implements AutoCloseable {
     public static Workspace openExisting(Path home) {
         FlywheelConfig config = config(home);
         if (config.mode() == FlywheelConfig.Mode.LOCAL && !Files.exists(config.home().resolve(METADATA))) {
-            throw new NothingHereException("there is no Flywheel home at " + config.home().toAbsolutePath()
+            throw new NothingHereException("there is no Flywheel home at " + config.home().toAbsolutePath().normalize()
                     + ": nothing has run there yet. Run `flywheel demo` or `flywheel pipeline run` first, or point "
                     + "--home (or FLYWHEEL_HOME) at an existing home");
         }

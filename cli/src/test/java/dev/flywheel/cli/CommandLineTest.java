@@ -126,6 +126,41 @@ class CommandLineTest {
     }
 
     @Test
+    void executionsStart_saysWhatIsWrongWithTheInputOrTheDefinition() throws Exception {
+        Path definition = Files.writeString(home.resolve("bad.asl.json"),
+                "{\"StartAt\":\"A\",\"States\":{\"A\":{\"Type\":\"Pass\",\"InputPath\":\"$.a[\",\"End\":true}}}");
+        Path input = Files.writeString(home.resolve("in.json"), "{\"a\": 1}");
+
+        CliRunner.Result badPath = CliRunner.run("executions", "start", "--definition", definition.toString(),
+                "--home", home.toString());
+        CliRunner.Result noAt = CliRunner.run("executions", "start", "--definition", definition.toString(),
+                "--input", input.toString(), "--home", home.toString());
+        CliRunner.Result bare = CliRunner.run("executions", "start", "--definition", definition.toString(),
+                "--input", "@", "--home", home.toString());
+
+        assertThat(badPath.exitCode()).isEqualTo(2);
+        assertThat(badPath.err()).contains("--definition " + definition + ": State 'A': InputPath");
+        assertThat(noAt.exitCode()).isEqualTo(2);
+        assertThat(noAt.err()).contains("to read the file " + input + ", write --input @" + input);
+        assertThat(bare.err()).contains("--input @: name a file after the @");
+    }
+
+    @Test
+    void promotingTheChampionAgain_isRefusedAsNothingToDo() {
+        Workspace.open(home).close();
+        try (Workspace workspace = Workspace.open(home)) {
+            var models = workspace.stores().registries().models();
+            models.register(dev.flywheel.testing.Fixtures.model("m", "run-1"));
+            models.moveAlias("m", "champion", 1, "first");
+        }
+
+        CliRunner.Result again = CliRunner.run("models", "promote", "m", "1", "--home", home.toString());
+
+        assertThat(again.exitCode()).isEqualTo(1);
+        assertThat(again.err()).contains("m v1 is the champion already: nothing to do");
+    }
+
+    @Test
     void unknownThings_exitNonZeroWithAOneLineReason() {
         Workspace.open(home).close();
         CliRunner.Result model = CliRunner.run("models", "show", "nope", "--home", home.toString());

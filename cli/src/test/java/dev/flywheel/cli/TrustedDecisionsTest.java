@@ -256,6 +256,32 @@ class TrustedDecisionsTest {
     }
 
     @Test
+    void aChampionWhoseTrainingRowsAreUnknown_leavesTheGateUndecided_andTheChallengerRegisteredForReview()
+            throws IOException {
+        Path data = synthetic("churn.csv", 2000);
+        run(request(data, "target", "churn", 1));
+        var models = workspace.stores().registries().models();
+        ModelVersion v1 = models.get("churn", 1);
+        // A champion registered without an evaluation (by hand, or by an older Flywheel): no recorded split.
+        ModelVersion bare = models.register(new ModelVersion("churn", 0, v1.artifactUri(), v1.artifactSha256(),
+                v1.metrics(), v1.lineage(), v1.runId(), v1.params(), v1.codeVersion(), v1.createdAt(), null));
+        models.moveAlias("churn", ModelAlias.CHAMPION, bare.version(), "by hand");
+
+        ExecutionResult result = run(request(data, "target", "churn", 7));
+
+        JsonNode out = result.output();
+        assertThat(out.path("outcome").asText()).as(out.toString()).isEqualTo("undecided");
+        assertThat(out.path("promoted").asBoolean()).isFalse();
+        assertThat(out.path("gate").path("verdict").asText()).isEqualTo("undecided");
+        assertThat(out.path("gate").path("reasons").toString()).contains("records no split");
+        int registered = out.path("version").asInt();
+        assertThat(out.path("reason").asText()).contains("flywheel models promote churn " + registered);
+        assertThat(models.get("churn", registered).evaluation().verdict()).isEqualTo("undecided");
+        assertThat(models.alias("churn", ModelAlias.CHAMPION).orElseThrow().version()).isEqualTo(bare.version());
+        assertThat(models.alias("churn", ModelAlias.CHALLENGER).orElseThrow().version()).isEqualTo(registered);
+    }
+
+    @Test
     void creditG_keepsTheCategoryNone() {
         ExecutionResult result = run(request(PipelineRunCommandTest.CREDIT_G, "class", "credit-risk", 42));
 

@@ -43,7 +43,7 @@ public enum MlTask {
 
     public static boolean higherIsBetter(String metric) {
         return switch (metric) {
-            case "auc", "accuracy", "precision", "recall", "f1", "macroF1", "r2" -> true;
+            case "auc", "accuracy", "precision", "recall", "f1", "macroF1", "kappa", "r2" -> true;
             default -> false;
         };
     }

@@ -154,16 +154,17 @@ public final class ModelRegistry {
         ModelAlias current = alias(model, alias).orElseThrow(() -> new ModelNotFoundException(
                 "model '" + model + "' has no alias '" + alias + "' to roll back"));
         List<Integer> earlier = rollbackTargets(model, alias);
+        if (toVersion != null && !earlier.contains(toVersion)) {
+            throw new ModelNotFoundException("alias '" + alias + "' of model '" + model + "' points to v"
+                    + current.version() + " and can roll back to " + (earlier.isEmpty() ? "no earlier version"
+                    : earlier.stream().map(v -> "v" + v).toList()) + ", not v" + toVersion
+                    + ": to point it at any other version, use promote");
+        }
         if (earlier.isEmpty()) {
             throw new ModelNotFoundException("alias '" + alias + "' of model '" + model + "' has no earlier version "
                     + "to go back to (it points to v" + current.version() + ")");
         }
         int target = toVersion != null ? toVersion : earlier.get(earlier.size() - 1);
-        if (!earlier.contains(target)) {
-            throw new ModelNotFoundException("alias '" + alias + "' of model '" + model + "' can roll back to "
-                    + earlier.stream().map(v -> "v" + v).toList() + ", not v" + target
-                    + ": to point it at any other version, use promote");
-        }
         return move(model, alias, current.revision(), target, reason, true);
     }
 

@@ -161,6 +161,45 @@ class IngestServiceTest {
     }
 
     @Test
+    void ingest_laterVersionsRefuseAnotherTargetOrOtherExclusions() throws IOException {
+        ingest.ingest(new IngestRequest("people", file("a.csv", goodCsv(50)), null, "class", List.of("score"),
+                List.of(), List.of(), null, null));
+        String more = file("b.csv", goodCsv(60));
+
+        assertThatThrownBy(() -> ingest.ingest(IngestRequest.of("people", more, "city")))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("predicts 'class' since its first version, not 'city'")
+                .hasMessageContaining("--dataset NAME");
+        assertThatThrownBy(() -> ingest.ingest(new IngestRequest("people", more, null, "class", List.of("age"),
+                List.of(), List.of(), null, null))).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("excludes [score] since its first version, not [age]");
+        assertThat(ingest.ingest(IngestRequest.of("people", more, "class")).dataset().version()).isEqualTo(2);
+    }
+
+    @Test
+    void ingest_refusesToExcludeTheTarget() throws IOException {
+        String source = file("a.csv", goodCsv(50));
+
+        assertThatThrownBy(() -> ingest.ingest(new IngestRequest("people", source, null, "class", List.of("class"),
+                List.of(), List.of(), null, null))).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("'class' is the target");
+        assertNothingStored();
+    }
+
+    @Test
+    void ingest_namesValuesThatLookMissingWhenTooManyRowsFail() throws IOException {
+        StringBuilder csv = new StringBuilder(goodCsv(100));
+        for (int i = 0; i < 10; i++) {
+            csv.append(i % 2 == 0 ? "NA" : "n/a").append(",paris,1,good\n");
+        }
+        String source = file("a.csv", csv.toString());
+
+        assertThatThrownBy(() -> run(source)).isInstanceOf(DataValidationException.class)
+                .hasMessageContaining("If [NA, n/a] mean a missing value, list them: --na-values NA,n/a");
+        assertNothingStored();
+    }
+
+    @Test
     void ingest_sameDataTwiceReturnsExistingVersionAndWritesNothing() throws IOException {
         IngestResult first = run(file("a.csv", goodCsv(50)));
         List<String> keys = storedKeys();

@@ -133,7 +133,8 @@ public abstract class RegistriesContract {
                 .isInstanceOf(ModelNotFoundException.class).hasMessageContaining("no earlier version");
         models.moveAlias("m", ModelAlias.CHAMPION, 4, "v4");
         assertThatThrownBy(() -> models.rollback("m", ModelAlias.CHAMPION, 3, "rolled back past"))
-                .isInstanceOf(ModelNotFoundException.class).hasMessageContaining("can roll back to [v1], not v3");
+                .isInstanceOf(ModelNotFoundException.class).hasMessageContaining("can roll back to [v1], not v3")
+                .hasMessageContaining("use promote");
         assertThat(models.rollback("m", ModelAlias.CHAMPION, 1, "to v1").version()).isEqualTo(1);
         assertThat(models.aliasHistory("m", ModelAlias.CHAMPION)).extracting(AliasMove::rollback)
                 .containsExactly(false, false, false, true, true, false, true);

@@ -31,7 +31,7 @@ public final class ApprovalCommands {
         CommandSpec spec;
         @Parameters(paramLabel = "TOKEN", description = "The task token the waiting pipeline printed.")
         String token;
-        @Option(names = "--comment", defaultValue = "approved",
+        @Option(names = "--comment", defaultValue = "approved", paramLabel = "TEXT",
                 description = "Kept with the approval in the execution (default: ${DEFAULT-VALUE}).")
         String comment;
 
@@ -61,7 +61,7 @@ public final class ApprovalCommands {
         CommandSpec spec;
         @Parameters(paramLabel = "TOKEN", description = "The task token the waiting pipeline printed.")
         String token;
-        @Option(names = "--reason", defaultValue = "rejected by a reviewer",
+        @Option(names = "--reason", defaultValue = "rejected by a reviewer", paramLabel = "TEXT",
                 description = "Why, shown in the pipeline's outcome (default: ${DEFAULT-VALUE}).")
         String reason;
 

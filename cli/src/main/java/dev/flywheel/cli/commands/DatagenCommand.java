@@ -51,7 +51,7 @@ public final class DatagenCommand implements Callable<Integer> {
         try {
             parsed = MlTask.parse(task);
         } catch (InvalidInputException e) {
-            throw new ParameterException(spec.commandLine(), "--task " + e.getMessage());
+            throw new ParameterException(spec.commandLine(), "--" + e.getMessage());
         }
         Path parent = out.toAbsolutePath().getParent();
         if (parent != null && !Files.isDirectory(parent)) {

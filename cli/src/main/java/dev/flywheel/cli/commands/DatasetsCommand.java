@@ -58,8 +58,8 @@ public final class DatasetsCommand {
         // Not the standard -V/--version of the other commands: here --version picks a dataset or model version.
         @Option(names = "--version", paramLabel = "V", description = "The version to show (default: every version).")
         Integer version;
-        @Option(names = "--verify", description = "Read every file of the version and check it against the sha256 "
-                + "registered when it was written (default: the latest version).")
+        @Option(names = "--verify", description = "Read every file of the version (--version, else the latest) and "
+                + "check it against the sha256 registered when it was written.")
         boolean verify;
 
         private CommonOptions common() {

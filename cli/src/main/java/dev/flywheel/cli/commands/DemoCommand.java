@@ -33,7 +33,8 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
-    @Option(names = "--candidates", defaultValue = "4", description = "Candidates per training run (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--candidates", defaultValue = "4", paramLabel = "N",
+            description = "Candidates per training run, 1 to 8 (default: ${DEFAULT-VALUE}).")
     int candidates;
 
     private CommonOptions common() {
@@ -42,6 +43,11 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (candidates < 1 || candidates > PipelineRunner.MAX_CANDIDATES) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--candidates must be between 1 and "
+                    + PipelineRunner.MAX_CANDIDATES + ", got " + candidates);
+        }
+        Path home = common().home().toAbsolutePath().normalize();
         Path data = common().home().resolve("examples/credit-g.csv");
         Files.createDirectories(data.getParent());
         try (InputStream in = DemoCommand.class.getResourceAsStream(DATASET_RESOURCE)) {
@@ -50,14 +56,13 @@ public final class DemoCommand implements Callable<Integer> {
             }
             Files.copy(in, data, StandardCopyOption.REPLACE_EXISTING);
         }
-        ExecutionListener progress = common().json() ? ExecutionListener.none() : new Progress(System.err, Progress.homeOption(common().home()));
         var request = new PipelineRunner.Request(data, "class", "credit-risk", List.of(), List.of(), List.of(),
                 null, candidates, false, 42);
         try (Workspace workspace = Workspace.open(common().home())) {
-            say("Flywheel demo — home " + common().home().toAbsolutePath());
+            say("Flywheel demo — home " + home);
             say("1/2 Training pipeline on German Credit (1000 rows, target 'class'), " + candidates + " candidates:");
             long t0 = System.nanoTime();
-            ExecutionResult first = PipelineRunner.run(workspace, request, progress);
+            ExecutionResult first = PipelineRunner.run(workspace, request, progress());
             ObjectNode firstSummary = PipelineCommand.summary(first, (System.nanoTime() - t0) / 1e9);
             if (!common().json()) {
                 PipelineCommand.printSummary(firstSummary);
@@ -68,7 +73,7 @@ public final class DemoCommand implements Callable<Integer> {
             say("\n2/2 The same pipeline again: the dataset is the same version, preprocessing is a checkpoint hit, "
                     + "and the new challenger is gated against the champion:");
             long t1 = System.nanoTime();
-            ExecutionResult second = PipelineRunner.run(workspace, request, progress);
+            ExecutionResult second = PipelineRunner.run(workspace, request, progress());
             ObjectNode secondSummary = PipelineCommand.summary(second, (System.nanoTime() - t1) / 1e9);
             if (!common().json()) {
                 PipelineCommand.printSummary(secondSummary);
@@ -89,9 +94,9 @@ public final class DemoCommand implements Callable<Integer> {
                 System.out.println();
                 Output.table(List.of("", ""), List.of(
                         List.of("champion", "credit-risk v" + result.path("champion").asInt()),
-                        List.of("executions", "./flywheel executions list --home " + common().home()),
-                        List.of("runs", "./flywheel runs list --home " + common().home()),
-                        List.of("models", "./flywheel models show credit-risk --home " + common().home()),
+                        List.of("executions", "./flywheel executions list --home " + home),
+                        List.of("runs", "./flywheel runs list --home " + home),
+                        List.of("models", "./flywheel models show credit-risk --home " + home),
                         List.of("artifacts", result.path("artifacts").asText()),
                         List.of("metadata", result.path("metadata").asText())));
                 System.out.println("\nNot in this demo yet: serving through the inference API, and drift monitoring with "
@@ -99,6 +104,12 @@ public final class DemoCommand implements Callable<Integer> {
             }
             return second.status() == ExecutionStatus.SUCCEEDED ? 0 : 1;
         }
+    }
+
+    /** Step lines for one run (each run has its own: they follow one execution's history). */
+    private ExecutionListener progress() {
+        return common().json() ? ExecutionListener.none()
+                : new Progress(System.err, Progress.homeOption(common().home()));
     }
 
     private void say(String line) {

@@ -14,6 +14,10 @@ import dev.flywheel.cli.runtime.HistoryEvent;
 import dev.flywheel.domain.ExecutionEvent;
 import dev.flywheel.domain.ExecutionRecord;
 import dev.flywheel.json.Json;
+import dev.flywheel.json.JsonFormatException;
+import dev.flywheel.lambda.LambdaErrors;
+import dev.flywheel.cli.Interruption;
+import dev.flywheel.cli.runtime.InvalidDefinitionException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -53,19 +57,26 @@ public final class ExecutionsCommand {
         @Override
         public Integer call() throws IOException {
             String text = Files.readString(readableFile(spec, "--definition", definition), StandardCharsets.UTF_8);
-            JsonNode inputJson = Json.tree(input.startsWith("@")
-                    ? Files.readString(readableFile(spec, "--input", Path.of(input.substring(1))), StandardCharsets.UTF_8)
-                    : input);
+            JsonNode inputJson = input(spec, input);
             String machine = name != null ? name : definition.getFileName().toString().replaceFirst("(\\.asl)?\\.json$", "");
-            try (Workspace workspace = Workspace.open(common().home())) {
-                ExecutionListener progress = common().json() ? ExecutionListener.none() : new Progress(System.err, Progress.homeOption(common().home()));
-                ExecutionResult result = workspace.runtime().run(machine, text, inputJson, progress);
+            try (Workspace workspace = Workspace.open(common().home());
+                 var notice = Interruption.notice()) {
+                ExecutionListener progress = common().json() ? ExecutionListener.none()
+                        : new Progress(System.err, Progress.homeOption(common().home()));
+                ExecutionResult result;
+                try {
+                    result = workspace.runtime().run(machine, text, inputJson, progress);
+                } catch (InvalidDefinitionException e) {
+                    throw new ParameterException(spec.commandLine(), "--definition " + definition + ": "
+                            + e.getMessage());
+                }
                 ObjectNode out = Json.object();
                 out.put("executionId", result.executionId());
                 out.put("status", result.status().name());
                 out.set("output", result.output());
                 out.put("error", result.error());
                 out.put("cause", result.cause());
+                out.put("errorMessage", LambdaErrors.message(result.cause()));
                 ArrayNode events = out.putArray("events");
                 result.events().stream().map(HistoryEvent::type).forEach(events::add);
                 if (common().json()) {
@@ -75,10 +86,35 @@ public final class ExecutionsCommand {
                     if (result.output() != null) {
                         System.out.println(Json.writePretty(result.output()));
                     } else {
-                        System.out.println(result.error() + ": " + result.cause());
+                        String error = result.error() == null ? "" : result.error();
+                        System.out.println("✗ failed: " + error.substring(error.lastIndexOf('.') + 1) + ": "
+                                + LambdaErrors.message(result.cause()));
                     }
                 }
                 return result.status() == ExecutionStatus.SUCCEEDED ? 0 : 1;
+            }
+        }
+
+        /** The execution input from {@code --input}: JSON text, or the JSON file after an @. */
+        private static JsonNode input(CommandSpec spec, String input) throws IOException {
+            if (input.startsWith("@")) {
+                if (input.length() == 1) {
+                    throw new ParameterException(spec.commandLine(), "--input @: name a file after the @");
+                }
+                Path file = readableFile(spec, "--input", Path.of(input.substring(1)));
+                try {
+                    return Json.tree(Files.readString(file, StandardCharsets.UTF_8));
+                } catch (JsonFormatException e) {
+                    throw new ParameterException(spec.commandLine(), "--input " + input + ": " + e.getMessage());
+                }
+            }
+            try {
+                return Json.tree(input);
+            } catch (JsonFormatException e) {
+                boolean aFile = Files.isRegularFile(Path.of(input));
+                throw new ParameterException(spec.commandLine(), "--input: " + e.getMessage()
+                        + (aFile ? "; to read the file " + input + ", write --input @" + input
+                        : "; give JSON text, or @ and a file's path"));
             }
         }
     }
@@ -173,6 +209,9 @@ public final class ExecutionsCommand {
 
         @Override
         public Integer call() {
+            if (limit < 1) {
+                throw new ParameterException(spec.commandLine(), "--limit must be at least 1, got " + limit);
+            }
             try (Workspace workspace = Workspace.openExisting(common().home())) {
                 List<ExecutionRecord> executions = workspace.stores().registries().executions().list(limit);
                 if (common().json()) {
@@ -214,6 +253,10 @@ public final class ExecutionsCommand {
                 if (execution.abandoned()) {
                     System.out.println("its " + execution.owner().describe() + " is gone: it will never end by "
                             + "itself; `flywheel executions abort " + execution.id() + "` records it as aborted");
+                } else if (execution.status() == dev.flywheel.domain.ExecutionStatus.RUNNING) {
+                    waitingToken(execution).ifPresent(token -> System.out.println("waiting for approval: "
+                            + "flywheel approve " + token + " " + Progress.homeOption(common().home())
+                            + " (or flywheel reject ...)"));
                 }
                 if (execution.error() != null) {
                     System.out.println("error: " + execution.error() + "\ncause: " + execution.cause());
@@ -223,6 +266,22 @@ public final class ExecutionsCommand {
                                 e.details() == null ? "" : e.details().path("name").asText(""), detail(e))).toList());
                 return 0;
             }
+        }
+
+        /** The task token of a callback the execution still waits on, if any. */
+        private static java.util.Optional<String> waitingToken(ExecutionRecord execution) {
+            String token = null;
+            for (ExecutionEvent event : execution.events()) {
+                JsonNode d = event.details();
+                if (event.type().equals("TaskScheduled") && d != null
+                        && d.path("resource").asText().endsWith(".waitForTaskToken")) {
+                    token = d.path("parameters").path("Payload").path("taskToken").asText(null);
+                } else if (event.type().equals("TaskSucceeded") || event.type().equals("TaskFailed")
+                        || event.type().equals("TaskTimedOut")) {
+                    token = null;
+                }
+            }
+            return java.util.Optional.ofNullable(token);
         }
 
         private static String detail(ExecutionEvent event) {

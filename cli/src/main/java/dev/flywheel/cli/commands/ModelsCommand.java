@@ -84,6 +84,10 @@ public final class ModelsCommand {
         public Integer call() {
             try (Workspace workspace = Workspace.openExisting(common().home())) {
                 ModelRegistry models = workspace.stores().registries().models();
+                if (version != null && alias != null) {
+                    throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                            "give --version or --alias, not both");
+                }
                 if (verify && version == null && alias == null) {
                     alias = ModelAlias.CHAMPION;
                 }
@@ -133,7 +137,7 @@ public final class ModelsCommand {
                 rows.add(List.of("run", v.runId()));
                 rows.add(List.of("dataset", v.lineage().datasetName() + " v" + v.lineage().datasetVersion()
                         + " sha256 " + v.lineage().datasetSha256()));
-                rows.add(List.of("feature pipeline sha256", v.lineage().featurePipelineSha256()));
+                rows.add(List.of("preprocessing config sha256", v.lineage().featurePipelineSha256()));
                 rows.add(List.of("code version", v.codeVersion()));
                 v.params().forEach((k, val) -> rows.add(List.of("param " + k, val)));
                 v.metrics().forEach((k, val) -> rows.add(List.of("test " + k, Output.number(val))));
@@ -175,7 +179,7 @@ public final class ModelsCommand {
         String name;
         @Parameters(index = "1", paramLabel = "VERSION", description = "The version to make champion.")
         int version;
-        @Option(names = "--reason", defaultValue = "promoted by hand",
+        @Option(names = "--reason", defaultValue = "promoted by hand", paramLabel = "TEXT",
                 description = "Why, kept in the alias history (default: ${DEFAULT-VALUE}).")
         String reason;
 
@@ -186,7 +190,12 @@ public final class ModelsCommand {
         @Override
         public Integer call() {
             try (Workspace workspace = Workspace.openExisting(common().home())) {
-                ModelAlias moved = workspace.stores().registries().models().moveAlias(name, ModelAlias.CHAMPION, version, reason);
+                var models = workspace.stores().registries().models();
+                var current = models.alias(name, ModelAlias.CHAMPION);
+                if (current.isPresent() && current.get().version() == version) {
+                    throw new IllegalStateException(name + " v" + version + " is the champion already: nothing to do");
+                }
+                ModelAlias moved = models.moveAlias(name, ModelAlias.CHAMPION, version, reason);
                 print(common(), moved);
                 return 0;
             }
@@ -204,7 +213,7 @@ public final class ModelsCommand {
         @Option(names = "--to", paramLabel = "VERSION",
                 description = "Go back to this earlier champion version instead of the one just before.")
         Integer to;
-        @Option(names = "--reason", defaultValue = "rolled back by hand",
+        @Option(names = "--reason", defaultValue = "rolled back by hand", paramLabel = "TEXT",
                 description = "Why, kept in the alias history (default: ${DEFAULT-VALUE}).")
         String reason;
 

@@ -41,6 +41,10 @@ public final class PipelineCommand {
         Path data;
         @Option(names = "--target", required = true, paramLabel = "COL", description = "The column to predict.")
         String target;
+        @Option(names = "--dataset", paramLabel = "NAME",
+                description = "Dataset name (default: the file's name without extension). A dataset keeps its target, "
+                        + "exclusions, ids and missing-value tokens from its first version: another name starts afresh.")
+        String dataset;
         @Option(names = "--model", paramLabel = "NAME", description = "Model name (default: <dataset>-model).")
         String model;
         @Option(names = "--exclude", split = ",", paramLabel = "COLS", description = "Columns never used as features.")
@@ -85,15 +89,17 @@ public final class PipelineCommand {
                 throw new ParameterException(spec.commandLine(), "--candidates must be between 1 and "
                         + PipelineRunner.MAX_CANDIDATES + ", got " + candidates);
             }
-            if (model != null) {
-                try {
-                    Require.name(model, "--model");
-                } catch (InvalidRecordException e) {
-                    throw new ParameterException(spec.commandLine(), e.getMessage());
+            for (String[] name : new String[][]{{"--model", model}, {"--dataset", dataset}}) {
+                if (name[1] != null) {
+                    try {
+                        Require.name(name[1], name[0]);
+                    } catch (InvalidRecordException e) {
+                        throw new ParameterException(spec.commandLine(), e.getMessage());
+                    }
                 }
             }
-            var request = new PipelineRunner.Request(data, target, model, exclude, id, naValues, task, candidates,
-                    requireApproval, seed);
+            var request = new PipelineRunner.Request(data, dataset, target, model, exclude, id, naValues, task,
+                    candidates, requireApproval, seed);
             try (Workspace workspace = Workspace.open(common().home())) {
                 long started = System.nanoTime();
                 if (!common().json()) {
@@ -139,7 +145,7 @@ public final class PipelineCommand {
         }
         summary.set("metrics", output.path("metrics").isMissingNode() ? Json.object() : output.get("metrics"));
         for (String field : List.of("gate", "champion", "testRows", "comparedRows", "quarantinedRows", "quarantineUri",
-                "leftOut")) {
+                "leftOut", "datasetCreated", "checkpointHit")) {
             if (output.has(field)) {
                 summary.set(field, output.get(field));
             }
@@ -148,6 +154,9 @@ public final class PipelineCommand {
             JsonNode dataset = output.get("dataset");
             summary.set("dataset", Json.object().put("name", dataset.path("name").asText())
                     .put("version", dataset.path("version").asInt()).put("sha256", dataset.path("sha256").asText()));
+        }
+        if (result.status() != ExecutionStatus.SUCCEEDED) {
+            summary.put("outcome", "failed");
         }
         if (result.error() != null) {
             summary.put("error", result.error());
@@ -169,14 +178,20 @@ public final class PipelineCommand {
         if (summary.has("dataset")) {
             JsonNode d = summary.get("dataset");
             rows.add(List.of("dataset", d.path("name").asText() + " v" + d.path("version").asInt()
-                    + " (sha256 " + d.path("sha256").asText().substring(0, Math.min(12, d.path("sha256").asText().length())) + "…)"));
+                    + " (sha256 " + d.path("sha256").asText().substring(0, Math.min(12, d.path("sha256").asText().length())) + "…)"
+                    + (summary.path("datasetCreated").asBoolean(true) ? "" : ", the same content as before: reused")));
+        }
+        if (summary.has("checkpointHit")) {
+            rows.add(List.of("preprocessing", summary.path("checkpointHit").asBoolean()
+                    ? "checkpoint reused (same data and settings)" : "computed and checkpointed"));
         }
         if (!summary.path("model").asText("").isEmpty()) {
             rows.add(List.of("model", summary.path("model").asText("") + (summary.path("version").isNumber()
                     ? " v" + summary.path("version").asInt() : "")));
         }
         if (summary.path("quarantinedRows").asLong() > 0) {
-            rows.add(List.of("quarantined", summary.path("quarantinedRows").asLong() + " rows, with reasons in "
+            long quarantined = summary.path("quarantinedRows").asLong();
+            rows.add(List.of("quarantined", quarantined + (quarantined == 1 ? " row" : " rows") + ", with reasons in "
                     + summary.path("quarantineUri").asText()));
         }
         for (JsonNode column : summary.path("leftOut")) {

@@ -35,6 +35,10 @@ public final class RunsCommand {
 
         @Override
         public Integer call() {
+            if (limit < 1) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--limit must be at least 1, got "
+                        + limit);
+            }
             try (Workspace workspace = Workspace.openExisting(common().home())) {
                 var registry = workspace.stores().registries().runs();
                 List<Run> runs = new ArrayList<>();
@@ -87,7 +91,7 @@ public final class RunsCommand {
                 if (run.lineage() != null) {
                     rows.add(List.of("dataset", run.lineage().datasetName() + " v" + run.lineage().datasetVersion()
                             + " sha256 " + run.lineage().datasetSha256()));
-                    rows.add(List.of("feature pipeline sha256", run.lineage().featurePipelineSha256()));
+                    rows.add(List.of("preprocessing config sha256", run.lineage().featurePipelineSha256()));
                 }
                 run.params().forEach((k, v) -> rows.add(List.of("param " + k, v)));
                 run.metrics().forEach((k, v) -> rows.add(List.of("metric " + k, Output.metric(v))));

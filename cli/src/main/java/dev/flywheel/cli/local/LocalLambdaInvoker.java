@@ -76,8 +76,9 @@ public final class LocalLambdaInvoker implements TaskInvoker {
 
     private String function(String functionName) {
         return functions.resolve(functionName).orElseThrow(() -> new TaskFailedException("Lambda.ResourceNotFoundException",
-                "Function not found: '" + functionName + "'. The local runtime knows " + functions.substitutions().values()
-                        + " (use the ${...FunctionArn} placeholders in your definition)."));
+                "Function not found: '" + functionName + "'. The local runtime runs Flywheel's functions, named in a "
+                        + "definition by the placeholders " + functions.substitutions().keySet().stream()
+                        .map(p -> "${" + p + "}").toList() + "."));
     }
 
     private JsonNode call(String name, JsonNode payload, Duration timeout) {

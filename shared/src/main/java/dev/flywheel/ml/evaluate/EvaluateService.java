@@ -237,8 +237,7 @@ public final class EvaluateService {
             reasons.add("no champion yet: judged on the thresholds alone");
         } else if (comparison.notComparable() != null) {
             undecided = true;
-            reasons.add("cannot compare with the champion: " + comparison.notComparable()
-                    + "; promote by hand after comparing (flywheel models promote)");
+            reasons.add("cannot compare with the champion: " + comparison.notComparable());
         } else if (comparison.comparedRows() < comparison.requiredRows()) {
             undecided = true;
             reasons.add(String.format(Locale.ROOT, "cannot compare with champion v%d: only %d test rows are ones it "

@@ -108,12 +108,20 @@ public final class Metrics {
         long[] tp = new long[k];
         long[] fp = new long[k];
         long[] fn = new long[k];
+        long[] actualCount = new long[k];
+        long[] predictedCount = new long[k];
         for (int i = 0; i < n; i++) {
             Prediction p = predictions.get(i);
             String actual = truth.get(i);
             logLoss -= Math.log(clip(p.probabilities().getOrDefault(actual, 0.0)));
             int a = classes.indexOf(actual);
             int q = classes.indexOf(p.label());
+            if (a >= 0) {
+                actualCount[a]++;
+            }
+            if (q >= 0) {
+                predictedCount[q]++;
+            }
             if (a == q) {
                 correct++;
                 tp[a]++;
@@ -140,7 +148,24 @@ public final class Metrics {
         m.put("accuracy", n == 0 ? null : (double) correct / n);
         m.put("macroF1", defined == 0 ? null : f1Sum / defined);
         m.put("logloss", n == 0 ? null : logLoss / n);
+        m.put("kappa", kappa(correct, n, actualCount, predictedCount));
         return m;
+    }
+
+    /**
+     * Cohen's kappa: agreement beyond what chance gives with the same class frequencies (0 for a model that ignores
+     * its input, 1 for a perfect one); undefined when chance agreement is certain.
+     */
+    private static Double kappa(long correct, int n, long[] actualCount, long[] predictedCount) {
+        if (n == 0) {
+            return null;
+        }
+        double chance = 0;
+        for (int c = 0; c < actualCount.length; c++) {
+            chance += (double) actualCount[c] * predictedCount[c] / ((double) n * n);
+        }
+        double observed = (double) correct / n;
+        return chance >= 1 ? null : (observed - chance) / (1 - chance);
     }
 
     static Map<String, Double> regression(List<Prediction> predictions, List<String> truth) {

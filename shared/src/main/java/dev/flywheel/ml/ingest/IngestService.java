@@ -81,6 +81,12 @@ public final class IngestService {
     /** Names that are an identifier's: id, uuid, guid, key, or a word ending in _id / -id / Id (customer_id). */
     private static final Pattern ID_NAME = Pattern.compile("(?i:id|uuid|guid|key)|.+[_-](?i:id|uuid|key)|.+[a-z]Id");
     private static final CSVFormat CANONICAL = CSVFormat.RFC4180.builder().setRecordSeparator("\n").get();
+    /** How to start over with other reading rules, in the words of both the CLI and the execution input. */
+    private static final String ANOTHER_DATASET = "ingest the file under another dataset name (--dataset NAME, or "
+            + "\"dataset\" in the execution input)";
+    /** Values that often mean "missing" in exported files: named in the error when they fail validation. */
+    private static final Set<String> MISSING_LOOKALIKES = Set.of("na", "n/a", "null", "none", "nan", "?", "-", ".",
+            "missing", "#n/a");
     /** Rows between two progress reports. */
     private static final int PROGRESS_ROWS = 100_000;
 
@@ -138,9 +144,13 @@ public final class IngestService {
             long total = validated.accepted() + validated.bad();
             if (validated.bad() > maxBad * total) {
                 throw new DataValidationException(String.format(Locale.ROOT,
-                        "%d of %d rows (%.1f%%) failed validation, more than maxBadRowFraction %.3f allows; "
-                                + "first reasons: %s", validated.bad(), total, 100.0 * validated.bad() / total, maxBad,
-                        String.join("; ", validated.firstReasons())));
+                        "%d of %d rows (%.1f%%) failed validation, more than maxBadRowFraction %.3f allows "
+                                + "(they would be quarantined below it); first reasons: %s%s", validated.bad(), total,
+                        100.0 * validated.bad() / total, maxBad, String.join("; ", validated.firstReasons()),
+                        validated.missingLookalikes().isEmpty() ? "" : ". If " + validated.missingLookalikes()
+                                + " mean a missing value, list them: --na-values "
+                                + String.join(",", validated.missingLookalikes()) + " (\"naValues\" in the "
+                                + "execution input)"));
             }
             if (validated.accepted() == 0) {
                 throw new DataValidationException("no row passed validation; first reasons: "
@@ -257,7 +267,8 @@ public final class IngestService {
     }
 
     /** The result of pass 2. @param sha256 the dataset version's content address (schema + canonical rows) */
-    private record Validated(long accepted, long bad, List<String> firstReasons, String sha256) {
+    private record Validated(long accepted, long bad, List<String> firstReasons, Set<String> missingLookalikes,
+                             String sha256) {
     }
 
     /** What pass 1 learnt of the file: its header and every column's statistics. */
@@ -308,6 +319,7 @@ public final class IngestService {
         long accepted = 0;
         long bad = 0;
         List<String> firstReasons = new ArrayList<>();
+        Set<String> missingLookalikes = new TreeSet<>();
         try (TabularReader reader = TabularReader.open(file, format);
              OutputStream dataOut = new DigestOutputStream(Files.newOutputStream(data), digest);
              Writer dataWriter = new BufferedWriter(new OutputStreamWriter(dataOut, StandardCharsets.UTF_8), 1 << 16);
@@ -329,6 +341,9 @@ public final class IngestService {
                         String value = canonical(c, raw, missing);
                         if (value == null) {
                             column = c.name();
+                            if (!missing.test(raw) && MISSING_LOOKALIKES.contains(raw.trim().toLowerCase(Locale.ROOT))) {
+                                missingLookalikes.add(raw.trim());
+                            }
                             reason = missing.test(raw)
                                     ? "missing value in required column '" + c.name() + "'"
                                     : "'" + abbreviate(raw) + "' is not " + (c.type() == ColumnType.NUMERIC
@@ -359,7 +374,7 @@ public final class IngestService {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the canonical data", e);
         }
-        return new Validated(accepted, bad, firstReasons, Hashing.hex(digest.digest()));
+        return new Validated(accepted, bad, firstReasons, missingLookalikes, Hashing.hex(digest.digest()));
     }
 
     /** The canonical text of a value, "" for a missing value, or null when the value is invalid. */
@@ -390,8 +405,8 @@ public final class IngestService {
         if (!request.naValues().isEmpty() && !requested.equals(Values.Missing.of(kept))) {
             throw new InvalidInputException("dataset '" + previous.get().name() + "' reads " + describe(kept)
                     + " as missing since its first version, not " + requested.sorted()
-                    + ": the same file must read the same way in every version; leave naValues out, or use a new "
-                    + "dataset name");
+                    + ": the same file must read the same way in every version; leave the missing-value tokens out "
+                    + "to keep them, or " + ANOTHER_DATASET);
         }
         return Values.Missing.of(kept);
     }
@@ -411,6 +426,9 @@ public final class IngestService {
         requireColumn(target, header, "target");
         for (String excluded : request.exclude()) {
             requireColumn(excluded, header, "excluded column");
+            if (excluded.equals(target)) {
+                throw new InvalidInputException("column '" + target + "' is the target: it cannot be excluded too");
+            }
         }
         for (String id : request.id()) {
             requireColumn(id, header, "id column");
@@ -491,11 +509,23 @@ public final class IngestService {
 
     private static void enforce(Schema schema, IngestRequest request, Profile profile, List<String> warnings) {
         List<String> header = profile.header();
+        String target = schema.target().map(Column::name).orElse(null);
+        if (request.target() != null && !request.target().isBlank() && !request.target().equals(target)) {
+            throw new InvalidInputException("the dataset predicts '" + target + "' since its first version, not '"
+                    + request.target() + "': a dataset keeps its target; " + ANOTHER_DATASET);
+        }
+        List<String> excluded = schema.columns().stream().filter(c -> c.role() == ColumnRole.EXCLUDED)
+                .map(Column::name).sorted().toList();
+        if (!request.exclude().isEmpty() && !request.exclude().stream().sorted().distinct().toList().equals(excluded)) {
+            throw new InvalidInputException("the dataset excludes " + excluded + " since its first version, not "
+                    + request.exclude().stream().sorted().distinct().toList() + ": a dataset keeps its columns' roles; "
+                    + "leave the exclusions out to keep them, or " + ANOTHER_DATASET);
+        }
         if (!request.id().isEmpty() && !request.id().equals(schema.identity())) {
             throw new InvalidInputException("the dataset's rows are identified by " + (schema.identity().isEmpty()
                     ? "their content" : schema.identity()) + " since its first version, not " + request.id()
-                    + ": a row's identity decides its side of the split and cannot change; leave id out, or use a "
-                    + "new dataset name");
+                    + ": a row's identity decides its side of the split and cannot change; leave the ids out, or "
+                    + ANOTHER_DATASET);
         }
         for (Column c : schema.columns()) {
             if (!header.contains(c.name())) {
@@ -514,13 +544,13 @@ public final class IngestService {
             if (changed) {
                 throw new InvalidInputException("column '" + c.name() + "' was " + c.type() + " in earlier versions "
                         + "but now holds " + s.inferType() + " values (like '" + s.example + "'): changing a "
-                        + "column's type needs a new dataset name");
+                        + "column's type needs a new dataset: " + ANOTHER_DATASET);
             }
         }
         for (String name : header) {
             if (schema.column(name).isEmpty()) {
                 warnings.add("column '" + name + "' is new (not in the dataset's schema) and is ignored; "
-                        + "use a new dataset name to add columns");
+                        + "to use it, " + ANOTHER_DATASET);
             }
         }
     }

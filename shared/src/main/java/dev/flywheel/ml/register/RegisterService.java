@@ -8,6 +8,7 @@ import dev.flywheel.lambda.LambdaErrors;
 import dev.flywheel.logging.LogContext;
 import dev.flywheel.ml.InvalidInputException;
 import dev.flywheel.ml.evaluate.EvaluateResult;
+import dev.flywheel.ml.evaluate.EvaluateService;
 import dev.flywheel.ml.train.TrainResult;
 import dev.flywheel.registry.AliasConflictException;
 import dev.flywheel.registry.ModelRegistry;
@@ -62,9 +63,10 @@ public final class RegisterService {
         if (evaluation.gate() == null) {
             throw new InvalidInputException("the evaluation has no gate decision: pass the whole output of the evaluate step");
         }
-        if (!evaluation.gate().passed()) {
+        if (!evaluation.gate().passed() && !EvaluateService.UNDECIDED.equals(evaluation.gate().verdict())) {
             throw new InvalidInputException("the evaluation did not pass its gate (" + evaluation.gate().reasons()
-                    + "): only a candidate that passed can be registered");
+                    + "): only a candidate that passed (or that the gate could not decide on, for review) can be "
+                    + "registered");
         }
         TrainResult selected = evaluation.selected();
         Run run = runs.get(selected.runId());

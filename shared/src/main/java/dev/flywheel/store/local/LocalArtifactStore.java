@@ -161,10 +161,25 @@ public final class LocalArtifactStore implements ArtifactStore {
     @Override
     public String keyOf(String uri) {
         String rootUri = root.toUri().toString();
-        if (!uri.startsWith(rootUri)) {
-            throw new IllegalArgumentException("'" + uri + "' is not in the artifact store at " + rootUri);
+        if (uri.startsWith(rootUri)) {
+            return ArtifactKeys.check(uri.substring(rootUri.length()));
         }
-        return ArtifactKeys.check(uri.substring(rootUri.length()));
+        // A home that was moved or copied: its records still name the files where they were written. The key is
+        // what follows the artifact folder's name, found where this store holds such an object.
+        String folder = "/" + root.getFileName() + "/";
+        if (uri.startsWith("file:")) {
+            for (int at = uri.indexOf(folder); at >= 0; at = uri.indexOf(folder, at + 1)) {
+                String key = uri.substring(at + folder.length());
+                try {
+                    if (exists(ArtifactKeys.check(key))) {
+                        return key;
+                    }
+                } catch (IllegalArgumentException notAKey) {
+                    // try the next occurrence of the folder's name
+                }
+            }
+        }
+        throw new IllegalArgumentException("'" + uri + "' is not in the artifact store at " + rootUri);
     }
 
     private Path path(String key) {

@@ -97,7 +97,7 @@ class GateDecisionTest {
         EvaluateResult.GateDecision d = EvaluateService.decide(BINARY, auc(0.95), c);
 
         assertThat(d.verdict()).isEqualTo("undecided");
-        assertThat(d.reasons()).last().asString().contains("records no split").contains("flywheel models promote");
+        assertThat(d.reasons()).last().asString().contains("records no split");
     }
 
     @Test
@@ -116,6 +116,19 @@ class GateDecisionTest {
 
         assertThat(d.verdict()).isEqualTo("failed");
         assertThat(d.reasons()).first().asString().isEqualTo("auc is undefined on the test rows: threshold >= 0.6000 not met");
+    }
+
+    @Test
+    void theDefaultThresholds_refuseAModelNoBetterThanAGuessForEveryTask() {
+        GateConfig multiclass = new GateConfig(null, null, null, null).withDefaults(MlTask.MULTICLASS);
+        GateConfig regression = new GateConfig(null, null, null, null).withDefaults(MlTask.REGRESSION);
+
+        assertThat(EvaluateService.decide(multiclass, Map.of("accuracy", 0.36, "kappa", 0.02), null).verdict())
+                .isEqualTo("failed");
+        assertThat(EvaluateService.decide(multiclass, Map.of("accuracy", 0.8, "kappa", 0.7), null).verdict())
+                .isEqualTo("passed");
+        assertThat(EvaluateService.decide(regression, Map.of("rmse", 1.0, "r2", 0.0075), null).reasons())
+                .first().asString().isEqualTo("r2 0.0075 fails threshold >= 0.1000");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.flywheel.store.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.flywheel.store.ArtifactStore;
 import dev.flywheel.store.ArtifactStoreContract;
@@ -34,5 +35,20 @@ class LocalArtifactStoreTest extends ArtifactStoreContract {
         assertThat(leftover).doesNotExist();
         assertThat(fresh).exists();
         assertThat(store.list("")).isEmpty();
+    }
+
+    @Test
+    void keyOf_findsTheObjectsOfAHomeThatWasMoved(@TempDir Path elsewhere) throws Exception {
+        Path before = elsewhere.resolve("old-home/artifacts");
+        String uri = LocalArtifactStore.open(before).put("models/m/run-1/model.zip",
+                new java.io.ByteArrayInputStream(new byte[]{1, 2})).uri();
+        Path after = elsewhere.resolve("new-home/artifacts");
+        Files.move(before.getParent(), after.getParent());
+
+        ArtifactStore moved = LocalArtifactStore.open(after);
+
+        assertThat(moved.keyOf(uri)).isEqualTo("models/m/run-1/model.zip");
+        assertThatThrownBy(() -> moved.keyOf("file:///nowhere/artifacts/models/m/run-2/model.zip"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not in the artifact store");
     }
 }
