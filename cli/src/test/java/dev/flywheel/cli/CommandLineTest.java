@@ -60,6 +60,41 @@ class CommandLineTest {
     }
 
     @Test
+    void executionsStart_readsTheInputFromAFileAfterAnAt() throws Exception {
+        Path definition = Files.writeString(home.resolve("echo.asl.json"),
+                "{\"StartAt\":\"Echo\",\"States\":{\"Echo\":{\"Type\":\"Pass\",\"End\":true}}}");
+        Path input = Files.writeString(home.resolve("input.json"), "{\"name\": \"from a file\", \"rows\": [1, 2, 3]}");
+
+        CliRunner.Result result = CliRunner.run("executions", "start", "--definition", definition.toString(),
+                "--input", "@" + input, "--json", "--home", home.toString());
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(result.json().path("output").path("name").asText()).isEqualTo("from a file");
+        assertThat(result.json().path("output").path("rows")).hasSize(3);
+    }
+
+    @Test
+    void aFailedStep_readsAsAFailureInLinesThatFitATerminal() throws Exception {
+        Path data = Files.writeString(home.resolve("bad.csv"), "a;b\n1;2\n");
+
+        CliRunner.Result result = CliRunner.run("pipeline", "run", "--data", data.toString(), "--target", "b",
+                "--home", home.resolve("h").toString());
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.err()).contains("  ✗ Ingest failed").contains("InvalidInputException: the header has a single "
+                + "column").doesNotContain("stackTrace").doesNotContain("✓ Ingest");
+        assertThat(result.out()).contains("✗ failed").doesNotContain("stackTrace");
+        // Lines wrap at spaces; only a path (never cut, so that it can be copied) may run past the width.
+        assertThat((result.err() + result.out()).lines().filter(line -> !line.contains("/")))
+                .allSatisfy(line -> assertThat(line.length()).as(line).isLessThanOrEqualTo(Output.terminalWidth()));
+        JsonNode json = CliRunner.run("pipeline", "run", "--data", data.toString(), "--target", "b", "--json",
+                "--home", home.resolve("h").toString()).json();
+        assertThat(json.path("error").asText()).isEqualTo("dev.flywheel.ml.InvalidInputException");
+        assertThat(json.path("errorMessage").asText()).startsWith("the header has a single column");
+        assertThat(json.path("outcome").asText()).isEqualTo("failed");
+    }
+
+    @Test
     void executionsStart_failsClearlyForATaskThatNamesNoneOfOurFunctions() throws Exception {
         Path definition = home.resolve("sqs.asl.json");
         Files.writeString(definition, """
