@@ -1,5 +1,6 @@
 package dev.flywheel.cli;
 
+import dev.flywheel.config.FlywheelConfig;
 import dev.flywheel.cli.commands.ApprovalCommands;
 import dev.flywheel.cli.commands.DatagenCommand;
 import dev.flywheel.cli.commands.DatasetsCommand;
@@ -54,7 +55,7 @@ public final class FlywheelCli {
         commandLine.setExecutionExceptionHandler((exception, line, parseResult) -> {
             line.getErr().println(line.getColorScheme().errorText("flywheel: " + (OutOfMemory.caused(exception)
                     ? OutOfMemory.advice() : oneLine(exception))));
-            if (System.getenv("FLYWHEEL_DEBUG") != null) {
+            if (FlywheelConfig.debug()) {
                 exception.printStackTrace(line.getErr());
             }
             return 1;

@@ -1,6 +1,8 @@
 package dev.flywheel.cli;
 
+import dev.flywheel.config.FlywheelConfig;
 import dev.flywheel.json.Json;
+import java.util.Optional;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,7 +83,7 @@ public final class Output {
 
     public static int terminalWidth() {
         try {
-            int columns = Integer.parseInt(System.getenv().getOrDefault("COLUMNS", "100").trim());
+            int columns = Integer.parseInt(Optional.ofNullable(FlywheelConfig.environment("COLUMNS")).orElse("100"));
             return Math.max(60, columns);
         } catch (NumberFormatException e) {
             return 100;

@@ -89,7 +89,7 @@ public final class PipelineRunner {
         if (request.task() != null) {
             preprocess.put("task", request.task());
         }
-        preprocess.putObject("split").put("validation", 0.15).put("test", 0.15);
+        preprocess.putObject("split"); // the preprocess step's default fractions
         ArrayNode candidates = input.putArray("candidates");
         for (int i = 0; i < request.candidates(); i++) {
             candidates.addObject().set("params", Json.tree(CANDIDATES.get(i)));

@@ -5,10 +5,11 @@ import dev.flywheel.cli.local.LocalRuntime;
 import dev.flywheel.cli.runtime.Sleeper;
 import dev.flywheel.config.FlywheelConfig;
 import dev.flywheel.store.Stores;
+import dev.flywheel.store.aws.AwsStores;
+import dev.flywheel.store.local.LocalStores;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -65,14 +66,14 @@ public final class Workspace implements AutoCloseable {
     }
 
     private static FlywheelConfig config(Path home) {
-        Map<String, String> env = new HashMap<>(System.getenv());
-        env.put(FlywheelConfig.HOME, home.toString());
-        return FlywheelConfig.from(env);
+        return FlywheelConfig.fromEnvironment(Map.of(FlywheelConfig.HOME, home.toString()));
     }
 
     public static Workspace open(FlywheelConfig config) {
         Clock clock = Clock.systemUTC();
-        Stores stores = Stores.open(config, clock);
+        Stores stores = config.mode() == FlywheelConfig.Mode.LOCAL
+                ? LocalStores.open(config.home(), clock)
+                : AwsStores.open(config, clock);
         if (config.mode() == FlywheelConfig.Mode.AWS) {
             try {
                 stores.artifacts().checkAvailable();
@@ -84,7 +85,7 @@ public final class Workspace implements AutoCloseable {
         } else {
             warnAboutAbandonedExecutions(stores);
         }
-        LocalFunctions functions = PipelineFunctions.register(new LocalFunctions(), config, stores);
+        LocalFunctions functions = LocalHandlers.register(new LocalFunctions(), config, stores, clock);
         return new Workspace(config, stores, new LocalRuntime(functions, stores.registries().executions(), clock,
                 Sleeper.system()));
     }

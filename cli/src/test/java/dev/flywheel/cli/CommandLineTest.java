@@ -89,7 +89,7 @@ class CommandLineTest {
                 .allSatisfy(line -> assertThat(line.length()).as(line).isLessThanOrEqualTo(Output.terminalWidth()));
         JsonNode json = CliRunner.run("pipeline", "run", "--data", data.toString(), "--target", "b", "--json",
                 "--home", home.resolve("h").toString()).json();
-        assertThat(json.path("error").asText()).isEqualTo("dev.flywheel.ml.InvalidInputException");
+        assertThat(json.path("error").asText()).isEqualTo("dev.flywheel.domain.InvalidInputException");
         assertThat(json.path("errorMessage").asText()).startsWith("the header has a single column");
         assertThat(json.path("outcome").asText()).isEqualTo("failed");
     }

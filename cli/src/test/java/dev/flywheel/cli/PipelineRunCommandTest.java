@@ -137,7 +137,7 @@ class PipelineRunCommandTest {
         assertThat(wrongTarget.exitCode()).isEqualTo(1);
         JsonNode json = wrongTarget.json();
         assertThat(json.path("status").asText()).isEqualTo("FAILED");
-        assertThat(json.path("error").asText()).isEqualTo("dev.flywheel.ml.InvalidInputException");
+        assertThat(json.path("error").asText()).isEqualTo("dev.flywheel.domain.InvalidInputException");
         assertThat(json.path("cause").asText()).contains("not_a_column");
     }
 

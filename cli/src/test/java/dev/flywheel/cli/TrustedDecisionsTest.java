@@ -12,11 +12,11 @@ import dev.flywheel.domain.DatasetVersion;
 import dev.flywheel.domain.ModelAlias;
 import dev.flywheel.domain.ModelVersion;
 import dev.flywheel.json.Json;
-import dev.flywheel.ml.MlTask;
-import dev.flywheel.ml.data.SyntheticDataGenerator;
-import dev.flywheel.ml.features.Checkpoint;
-import dev.flywheel.ml.features.FittedPipeline;
-import dev.flywheel.ml.ingest.DatasetFiles;
+import dev.flywheel.domain.MlTask;
+import dev.flywheel.data.SyntheticDataGenerator;
+import dev.flywheel.training.preprocess.Checkpoint;
+import dev.flywheel.serving.FittedPipeline;
+import dev.flywheel.training.ingest.DatasetFiles;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.file.Files;
@@ -287,7 +287,7 @@ class TrustedDecisionsTest {
 
         assertThat(result.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
         String features = checkpoint(workspace.stores().registries().models().get("credit-risk", 1));
-        FittedPipeline pipeline = Json.read(dev.flywheel.ml.ArtifactIo.text(workspace.stores().artifacts(),
+        FittedPipeline pipeline = Json.read(dev.flywheel.serving.ArtifactIo.text(workspace.stores().artifacts(),
                 features + Checkpoint.PIPELINE), FittedPipeline.class);
         assertThat(pipeline.features()).filteredOn(f -> f.name().equals("other_parties")).singleElement()
                 .satisfies(f -> assertThat(f.categories()).contains("none").doesNotContain(""));
@@ -329,7 +329,7 @@ class TrustedDecisionsTest {
         ExecutionResult result = run(request(data, "y", "rare", 1));
 
         assertThat(result.status()).isEqualTo(ExecutionStatus.FAILED);
-        assertThat(result.error()).isEqualTo("dev.flywheel.ml.DataValidationException");
+        assertThat(result.error()).isEqualTo("dev.flywheel.training.DataValidationException");
         assertThat(result.cause()).contains("'yes' has 1 row:").contains("about 29 rows");
         assertThat(workspace.stores().registries().runs().list("rare", 0)).isEmpty();
     }

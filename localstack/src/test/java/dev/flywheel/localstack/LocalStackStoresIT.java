@@ -1,5 +1,6 @@
 package dev.flywheel.localstack;
 
+import dev.flywheel.store.aws.AwsStores;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flywheel.config.FlywheelConfig;
@@ -50,7 +51,7 @@ class LocalStackStoresIT {
         clients.s3().createBucket(b -> b.bucket("artifacts"));
         new DynamoDbMetadataTable(clients.dynamoDb(), "metadata").createTableIfMissing();
 
-        try (Stores stores = Stores.open(config, Clock.systemUTC())) {
+        try (Stores stores = AwsStores.open(config, Clock.systemUTC())) {
             var stored = stores.artifacts().put("models/m/run-1/package.zip",
                     new ByteArrayInputStream("model".getBytes(StandardCharsets.UTF_8)));
             assertThat(stored.uri()).isEqualTo("s3://artifacts/models/m/run-1/package.zip");

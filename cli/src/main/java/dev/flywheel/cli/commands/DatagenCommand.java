@@ -1,8 +1,8 @@
 package dev.flywheel.cli.commands;
 
-import dev.flywheel.ml.InvalidInputException;
-import dev.flywheel.ml.MlTask;
-import dev.flywheel.ml.data.SyntheticDataGenerator;
+import dev.flywheel.domain.InvalidInputException;
+import dev.flywheel.domain.MlTask;
+import dev.flywheel.data.SyntheticDataGenerator;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

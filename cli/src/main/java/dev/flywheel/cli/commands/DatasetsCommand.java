@@ -5,7 +5,7 @@ import dev.flywheel.cli.Output;
 import dev.flywheel.cli.Workspace;
 import dev.flywheel.domain.DatasetVersion;
 import dev.flywheel.json.Json;
-import dev.flywheel.ml.ingest.DatasetFiles;
+import dev.flywheel.training.ingest.DatasetFiles;
 import dev.flywheel.registry.DatasetNotFoundException;
 import java.util.ArrayList;
 import java.util.List;

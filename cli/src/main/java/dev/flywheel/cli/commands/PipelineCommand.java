@@ -1,5 +1,6 @@
 package dev.flywheel.cli.commands;
 
+import dev.flywheel.training.steps.TrainRequest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flywheel.cli.CommonOptions;
@@ -62,7 +63,7 @@ public final class PipelineCommand {
         String task;
         @Option(names = "--candidates", defaultValue = "4", paramLabel = "N", description = "Hyper-parameter candidates trained in parallel (default: ${DEFAULT-VALUE}).")
         int candidates;
-        @Option(names = "--seed", defaultValue = "42", paramLabel = "S",
+        @Option(names = "--seed", defaultValue = "" + TrainRequest.DEFAULT_SEED, paramLabel = "S",
                 description = "Seed of the training randomness (default: ${DEFAULT-VALUE}). The split does not depend on "
                         + "it: rows are split by a stable hash of their identity, salted by the model name.")
         long seed;

@@ -2,10 +2,10 @@ package dev.flywheel.functions.evaluate;
 
 import dev.flywheel.config.FlywheelConfig;
 import dev.flywheel.lambda.JsonHandler;
-import dev.flywheel.ml.evaluate.EvaluateRequest;
-import dev.flywheel.ml.evaluate.EvaluateResult;
-import dev.flywheel.ml.evaluate.EvaluateService;
-import dev.flywheel.store.Stores;
+import dev.flywheel.training.steps.EvaluateRequest;
+import dev.flywheel.training.steps.EvaluateResult;
+import dev.flywheel.training.evaluate.EvaluateService;
+import dev.flywheel.store.aws.AwsStores;
 import java.time.Clock;
 
 /**
@@ -14,23 +14,21 @@ import java.time.Clock;
 public final class EvaluateHandler extends JsonHandler<EvaluateRequest, EvaluateResult> {
     private final EvaluateService service;
 
-    /** Cold start: configuration and stores are built once per container. */
+    /** Cold start on Lambda: configuration and the S3/DynamoDB stores are built once per container. */
     public EvaluateHandler() {
-        this(FlywheelConfig.fromEnvironment());
+        this(fromEnvironment());
     }
 
-    private EvaluateHandler(FlywheelConfig config) {
-        this(Stores.open(config, Clock.systemUTC()), config);
-    }
-
-    /** Over given stores: the embedded local runtime and tests. */
-    public EvaluateHandler(Stores stores, FlywheelConfig config) {
-        this(new EvaluateService(stores.artifacts(), stores.registries().models()));
-    }
-
-    EvaluateHandler(EvaluateService service) {
+    /** Over a given service: the embedded local runtime and tests. */
+    public EvaluateHandler(EvaluateService service) {
         super(EvaluateRequest.class);
         this.service = service;
+    }
+
+    private static EvaluateService fromEnvironment() {
+        FlywheelConfig config = FlywheelConfig.fromEnvironment();
+        Clock clock = Clock.systemUTC();
+        return EvaluateService.over(AwsStores.open(config, clock), clock);
     }
 
     @Override

@@ -1,17 +1,19 @@
 package dev.flywheel.functions.evaluate;
 
+import dev.flywheel.store.local.LocalStores;
+import dev.flywheel.training.evaluate.EvaluateService;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.flywheel.config.FlywheelConfig;
-import dev.flywheel.ml.InvalidInputException;
-import dev.flywheel.ml.MlTask;
-import dev.flywheel.ml.features.FeatureSet;
-import dev.flywheel.ml.features.PreprocessRequest;
-import dev.flywheel.ml.features.PreprocessService;
-import dev.flywheel.ml.ingest.IngestRequest;
-import dev.flywheel.ml.ingest.IngestService;
-import dev.flywheel.ml.train.TrainRequest;
-import dev.flywheel.ml.train.TrainResult;
-import dev.flywheel.ml.train.TrainService;
+import dev.flywheel.domain.InvalidInputException;
+import dev.flywheel.domain.MlTask;
+import dev.flywheel.training.steps.FeatureSet;
+import dev.flywheel.training.steps.PreprocessRequest;
+import dev.flywheel.training.preprocess.PreprocessService;
+import dev.flywheel.training.steps.IngestRequest;
+import dev.flywheel.training.ingest.IngestService;
+import dev.flywheel.training.steps.TrainRequest;
+import dev.flywheel.training.steps.TrainResult;
+import dev.flywheel.xgboost.TrainService;
 import dev.flywheel.store.Stores;
 import dev.flywheel.testing.Fixtures;
 import dev.flywheel.testing.SyntheticCsv;
@@ -51,15 +53,15 @@ class EvaluateHandlerTest {
     @BeforeAll
     static void trainTwoCandidates() {
         FlywheelConfig config = FlywheelConfig.from(Map.of("FLYWHEEL_HOME", home.toString()));
-        stores = Stores.open(config, Clock.systemUTC());
-        handler = new EvaluateHandler(stores, config);
+        stores = LocalStores.open(config.home(), Clock.systemUTC());
+        handler = new EvaluateHandler(EvaluateService.over(stores, Clock.systemUTC()));
         String source = SyntheticCsv.write(uploads, "churn.csv", MlTask.BINARY, 300, 7).toUri().toString();
         int version = new IngestService(stores.artifacts(), stores.registries().datasets(), Clock.systemUTC())
                 .ingest(IngestRequest.of("churn", source, "target")).dataset().version();
         FeatureSet features = new PreprocessService(stores.artifacts(), stores.registries().datasets())
                 .preprocess(new PreprocessRequest(MODEL, new PreprocessRequest.DatasetRef("churn", version), null,
                         PreprocessRequest.SplitConfig.DEFAULT)).features();
-        values.putAll(Fixtures.checkpointValues(features));
+        values.putAll(Fixtures.checkpointValues(features.datasetSha256(), features.configSha256(), features.files()));
         TrainService train = new TrainService(stores.artifacts(), stores.registries().runs(), Clock.systemUTC(), "test");
         for (int i = 0; i < 2; i++) {
             TrainResult trained = train.train(new TrainRequest(MODEL, features,

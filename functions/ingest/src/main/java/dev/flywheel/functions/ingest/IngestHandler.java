@@ -2,10 +2,10 @@ package dev.flywheel.functions.ingest;
 
 import dev.flywheel.config.FlywheelConfig;
 import dev.flywheel.lambda.JsonHandler;
-import dev.flywheel.ml.ingest.IngestRequest;
-import dev.flywheel.ml.ingest.IngestResult;
-import dev.flywheel.ml.ingest.IngestService;
-import dev.flywheel.store.Stores;
+import dev.flywheel.training.steps.IngestRequest;
+import dev.flywheel.training.steps.IngestResult;
+import dev.flywheel.training.ingest.IngestService;
+import dev.flywheel.store.aws.AwsStores;
 import java.time.Clock;
 
 /**
@@ -14,23 +14,21 @@ import java.time.Clock;
 public final class IngestHandler extends JsonHandler<IngestRequest, IngestResult> {
     private final IngestService service;
 
-    /** Cold start: configuration and stores are built once per container. */
+    /** Cold start on Lambda: configuration and the S3/DynamoDB stores are built once per container. */
     public IngestHandler() {
-        this(FlywheelConfig.fromEnvironment());
+        this(fromEnvironment());
     }
 
-    private IngestHandler(FlywheelConfig config) {
-        this(Stores.open(config, Clock.systemUTC()), config);
-    }
-
-    /** Over given stores: the embedded local runtime and tests. */
-    public IngestHandler(Stores stores, FlywheelConfig config) {
-        this(new IngestService(stores.artifacts(), stores.registries().datasets(), Clock.systemUTC()));
-    }
-
-    IngestHandler(IngestService service) {
+    /** Over a given service: the embedded local runtime and tests. */
+    public IngestHandler(IngestService service) {
         super(IngestRequest.class);
         this.service = service;
+    }
+
+    private static IngestService fromEnvironment() {
+        FlywheelConfig config = FlywheelConfig.fromEnvironment();
+        Clock clock = Clock.systemUTC();
+        return IngestService.over(AwsStores.open(config, clock), clock);
     }
 
     @Override

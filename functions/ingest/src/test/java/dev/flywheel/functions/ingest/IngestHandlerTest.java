@@ -1,10 +1,12 @@
 package dev.flywheel.functions.ingest;
 
+import dev.flywheel.store.local.LocalStores;
+import dev.flywheel.training.ingest.IngestService;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.flywheel.config.FlywheelConfig;
-import dev.flywheel.ml.DataValidationException;
-import dev.flywheel.ml.InvalidInputException;
-import dev.flywheel.ml.MlTask;
+import dev.flywheel.training.DataValidationException;
+import dev.flywheel.domain.InvalidInputException;
+import dev.flywheel.domain.MlTask;
 import dev.flywheel.store.Stores;
 import dev.flywheel.testing.SyntheticCsv;
 import org.junit.jupiter.api.AfterEach;
@@ -42,8 +44,8 @@ class IngestHandlerTest {
     @BeforeEach
     void open() {
         FlywheelConfig config = FlywheelConfig.from(Map.of("FLYWHEEL_HOME", home.toString()));
-        stores = Stores.open(config, Clock.systemUTC());
-        handler = new IngestHandler(stores, config);
+        stores = LocalStores.open(config.home(), Clock.systemUTC());
+        handler = new IngestHandler(IngestService.over(stores, Clock.systemUTC()));
         csv = SyntheticCsv.write(uploads, "churn.csv", MlTask.BINARY, ROWS, 7);
     }
 

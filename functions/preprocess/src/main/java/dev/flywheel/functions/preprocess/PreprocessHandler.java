@@ -2,10 +2,10 @@ package dev.flywheel.functions.preprocess;
 
 import dev.flywheel.config.FlywheelConfig;
 import dev.flywheel.lambda.JsonHandler;
-import dev.flywheel.ml.features.PreprocessRequest;
-import dev.flywheel.ml.features.PreprocessResult;
-import dev.flywheel.ml.features.PreprocessService;
-import dev.flywheel.store.Stores;
+import dev.flywheel.training.steps.PreprocessRequest;
+import dev.flywheel.training.steps.PreprocessResult;
+import dev.flywheel.training.preprocess.PreprocessService;
+import dev.flywheel.store.aws.AwsStores;
 import java.time.Clock;
 
 /**
@@ -14,23 +14,21 @@ import java.time.Clock;
 public final class PreprocessHandler extends JsonHandler<PreprocessRequest, PreprocessResult> {
     private final PreprocessService service;
 
-    /** Cold start: configuration and stores are built once per container. */
+    /** Cold start on Lambda: configuration and the S3/DynamoDB stores are built once per container. */
     public PreprocessHandler() {
-        this(FlywheelConfig.fromEnvironment());
+        this(fromEnvironment());
     }
 
-    private PreprocessHandler(FlywheelConfig config) {
-        this(Stores.open(config, Clock.systemUTC()), config);
-    }
-
-    /** Over given stores: the embedded local runtime and tests. */
-    public PreprocessHandler(Stores stores, FlywheelConfig config) {
-        this(new PreprocessService(stores.artifacts(), stores.registries().datasets()));
-    }
-
-    PreprocessHandler(PreprocessService service) {
+    /** Over a given service: the embedded local runtime and tests. */
+    public PreprocessHandler(PreprocessService service) {
         super(PreprocessRequest.class);
         this.service = service;
+    }
+
+    private static PreprocessService fromEnvironment() {
+        FlywheelConfig config = FlywheelConfig.fromEnvironment();
+        Clock clock = Clock.systemUTC();
+        return PreprocessService.over(AwsStores.open(config, clock), clock);
     }
 
     @Override

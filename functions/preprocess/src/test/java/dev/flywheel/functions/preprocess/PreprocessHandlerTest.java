@@ -1,12 +1,14 @@
 package dev.flywheel.functions.preprocess;
 
+import dev.flywheel.store.local.LocalStores;
+import dev.flywheel.training.preprocess.PreprocessService;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.flywheel.config.FlywheelConfig;
 import dev.flywheel.domain.DatasetVersion;
-import dev.flywheel.ml.InvalidInputException;
-import dev.flywheel.ml.MlTask;
-import dev.flywheel.ml.ingest.IngestRequest;
-import dev.flywheel.ml.ingest.IngestService;
+import dev.flywheel.domain.InvalidInputException;
+import dev.flywheel.domain.MlTask;
+import dev.flywheel.training.steps.IngestRequest;
+import dev.flywheel.training.ingest.IngestService;
 import dev.flywheel.registry.DatasetNotFoundException;
 import dev.flywheel.store.Stores;
 import dev.flywheel.testing.SyntheticCsv;
@@ -44,8 +46,8 @@ class PreprocessHandlerTest {
     @BeforeEach
     void ingestDataset() {
         FlywheelConfig config = FlywheelConfig.from(Map.of("FLYWHEEL_HOME", home.toString()));
-        stores = Stores.open(config, Clock.systemUTC());
-        handler = new PreprocessHandler(stores, config);
+        stores = LocalStores.open(config.home(), Clock.systemUTC());
+        handler = new PreprocessHandler(PreprocessService.over(stores, Clock.systemUTC()));
         String source = SyntheticCsv.write(uploads, "churn.csv", MlTask.BINARY, ROWS, 7).toUri().toString();
         DatasetVersion dataset = new IngestService(stores.artifacts(), stores.registries().datasets(), Clock.systemUTC())
                 .ingest(IngestRequest.of("churn", source, "target")).dataset();

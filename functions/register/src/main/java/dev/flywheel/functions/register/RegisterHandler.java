@@ -2,10 +2,10 @@ package dev.flywheel.functions.register;
 
 import dev.flywheel.config.FlywheelConfig;
 import dev.flywheel.lambda.JsonHandler;
-import dev.flywheel.ml.register.RegisterRequest;
-import dev.flywheel.ml.register.RegisterResult;
-import dev.flywheel.ml.register.RegisterService;
-import dev.flywheel.store.Stores;
+import dev.flywheel.training.steps.RegisterRequest;
+import dev.flywheel.training.steps.RegisterResult;
+import dev.flywheel.training.register.RegisterService;
+import dev.flywheel.store.aws.AwsStores;
 import java.time.Clock;
 
 /**
@@ -14,23 +14,21 @@ import java.time.Clock;
 public final class RegisterHandler extends JsonHandler<RegisterRequest, RegisterResult> {
     private final RegisterService service;
 
-    /** Cold start: configuration and stores are built once per container. */
+    /** Cold start on Lambda: configuration and the S3/DynamoDB stores are built once per container. */
     public RegisterHandler() {
-        this(FlywheelConfig.fromEnvironment());
+        this(fromEnvironment());
     }
 
-    private RegisterHandler(FlywheelConfig config) {
-        this(Stores.open(config, Clock.systemUTC()), config);
-    }
-
-    /** Over given stores: the embedded local runtime and tests. */
-    public RegisterHandler(Stores stores, FlywheelConfig config) {
-        this(new RegisterService(stores.registries().models(), stores.registries().runs(), Clock.systemUTC()));
-    }
-
-    RegisterHandler(RegisterService service) {
+    /** Over a given service: the embedded local runtime and tests. */
+    public RegisterHandler(RegisterService service) {
         super(RegisterRequest.class);
         this.service = service;
+    }
+
+    private static RegisterService fromEnvironment() {
+        FlywheelConfig config = FlywheelConfig.fromEnvironment();
+        Clock clock = Clock.systemUTC();
+        return RegisterService.over(AwsStores.open(config, clock), clock);
     }
 
     @Override

@@ -1,11 +1,13 @@
 package dev.flywheel.functions.register;
 
+import dev.flywheel.store.local.LocalStores;
+import dev.flywheel.training.register.RegisterService;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.flywheel.config.FlywheelConfig;
 import dev.flywheel.domain.Lineage;
 import dev.flywheel.domain.ModelAlias;
 import dev.flywheel.domain.Run;
-import dev.flywheel.ml.InvalidInputException;
+import dev.flywheel.domain.InvalidInputException;
 import dev.flywheel.registry.AliasConflictException;
 import dev.flywheel.registry.ModelNotFoundException;
 import dev.flywheel.registry.ModelRegistry;
@@ -49,8 +51,8 @@ class RegisterHandlerTest {
     @BeforeEach
     void open() {
         config = FlywheelConfig.from(Map.of("FLYWHEEL_HOME", home.toString(), "FLYWHEEL_CODE_VERSION", "test-commit"));
-        stores = Stores.open(config, Clock.systemUTC());
-        handler = new RegisterHandler(stores, config);
+        stores = LocalStores.open(config.home(), Clock.systemUTC());
+        handler = new RegisterHandler(RegisterService.over(stores, Clock.systemUTC()));
     }
 
     @AfterEach
@@ -276,7 +278,7 @@ class RegisterHandlerTest {
         ModelRegistry concurrent = new ModelRegistry(table, Clock.systemUTC());
         MetadataTable racing = new RacingTable(table, "ALIAS#" + ModelAlias.CHAMPION,
                 () -> concurrent.moveAlias(MODEL, ModelAlias.CHAMPION, 2, "concurrent promotion"));
-        return new RegisterHandler(new Stores(stores.artifacts(), Registries.over(racing, Clock.systemUTC())), config);
+        return new RegisterHandler(RegisterService.over(new Stores(stores.artifacts(), Registries.over(racing, Clock.systemUTC())), Clock.systemUTC()));
     }
 
     /** A table on which another writer acts right after this reader's first read of one item. */

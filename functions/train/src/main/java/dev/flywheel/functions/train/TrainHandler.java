@@ -2,10 +2,10 @@ package dev.flywheel.functions.train;
 
 import dev.flywheel.config.FlywheelConfig;
 import dev.flywheel.lambda.JsonHandler;
-import dev.flywheel.ml.train.TrainRequest;
-import dev.flywheel.ml.train.TrainResult;
-import dev.flywheel.ml.train.TrainService;
-import dev.flywheel.store.Stores;
+import dev.flywheel.training.steps.TrainRequest;
+import dev.flywheel.training.steps.TrainResult;
+import dev.flywheel.xgboost.TrainService;
+import dev.flywheel.store.aws.AwsStores;
 import java.time.Clock;
 
 /**
@@ -14,23 +14,21 @@ import java.time.Clock;
 public final class TrainHandler extends JsonHandler<TrainRequest, TrainResult> {
     private final TrainService service;
 
-    /** Cold start: configuration and stores are built once per container. */
+    /** Cold start on Lambda: configuration and the S3/DynamoDB stores are built once per container. */
     public TrainHandler() {
-        this(FlywheelConfig.fromEnvironment());
+        this(fromEnvironment());
     }
 
-    private TrainHandler(FlywheelConfig config) {
-        this(Stores.open(config, Clock.systemUTC()), config);
-    }
-
-    /** Over given stores: the embedded local runtime and tests. */
-    public TrainHandler(Stores stores, FlywheelConfig config) {
-        this(new TrainService(stores.artifacts(), stores.registries().runs(), Clock.systemUTC(), config.codeVersion()));
-    }
-
-    TrainHandler(TrainService service) {
+    /** Over a given service: the embedded local runtime and tests. */
+    public TrainHandler(TrainService service) {
         super(TrainRequest.class);
         this.service = service;
+    }
+
+    private static TrainService fromEnvironment() {
+        FlywheelConfig config = FlywheelConfig.fromEnvironment();
+        Clock clock = Clock.systemUTC();
+        return TrainService.over(AwsStores.open(config, clock), clock, config.codeVersion());
     }
 
     @Override

@@ -1,17 +1,19 @@
 package dev.flywheel.functions.train;
 
+import dev.flywheel.store.local.LocalStores;
+import dev.flywheel.xgboost.TrainService;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.flywheel.config.FlywheelConfig;
 import dev.flywheel.domain.Run;
 import dev.flywheel.domain.RunStatus;
-import dev.flywheel.ml.InvalidInputException;
-import dev.flywheel.ml.MlTask;
-import dev.flywheel.ml.TrainingException;
-import dev.flywheel.ml.features.FeatureSet;
-import dev.flywheel.ml.features.PreprocessRequest;
-import dev.flywheel.ml.features.PreprocessService;
-import dev.flywheel.ml.ingest.IngestRequest;
-import dev.flywheel.ml.ingest.IngestService;
+import dev.flywheel.domain.InvalidInputException;
+import dev.flywheel.domain.MlTask;
+import dev.flywheel.training.TrainingException;
+import dev.flywheel.training.steps.FeatureSet;
+import dev.flywheel.training.steps.PreprocessRequest;
+import dev.flywheel.training.preprocess.PreprocessService;
+import dev.flywheel.training.steps.IngestRequest;
+import dev.flywheel.training.ingest.IngestService;
 import dev.flywheel.store.Stores;
 import dev.flywheel.testing.Fixtures;
 import dev.flywheel.testing.SyntheticCsv;
@@ -53,15 +55,15 @@ class TrainHandlerTest {
     void preprocessDataset() {
         FlywheelConfig config = FlywheelConfig.from(Map.of("FLYWHEEL_HOME", home.toString(),
                 "FLYWHEEL_CODE_VERSION", "test-commit"));
-        stores = Stores.open(config, Clock.systemUTC());
-        handler = new TrainHandler(stores, config);
+        stores = LocalStores.open(config.home(), Clock.systemUTC());
+        handler = new TrainHandler(TrainService.over(stores, Clock.systemUTC(), config.codeVersion()));
         String source = SyntheticCsv.write(uploads, "churn.csv", MlTask.BINARY, 300, 7).toUri().toString();
         int version = new IngestService(stores.artifacts(), stores.registries().datasets(), Clock.systemUTC())
                 .ingest(IngestRequest.of("churn", source, "target")).dataset().version();
         features = new PreprocessService(stores.artifacts(), stores.registries().datasets())
                 .preprocess(new PreprocessRequest(MODEL, new PreprocessRequest.DatasetRef("churn", version), null,
                         PreprocessRequest.SplitConfig.DEFAULT)).features();
-        values = Fixtures.checkpointValues(features);
+        values = Fixtures.checkpointValues(features.datasetSha256(), features.configSha256(), features.files());
     }
 
     @AfterEach

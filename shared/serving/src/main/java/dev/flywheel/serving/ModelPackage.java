@@ -1,0 +1,89 @@
+package dev.flywheel.serving;
+
+import dev.flywheel.config.FlywheelConfig;
+import ai.djl.MalformedModelException;
+import ai.djl.repository.zoo.Criteria;
+import ai.djl.repository.zoo.ModelNotFoundException;
+import ai.djl.repository.zoo.ZooModel;
+import dev.flywheel.io.ScratchFolder;
+import dev.flywheel.json.Json;
+import dev.flywheel.store.ArtifactStore;
+import dev.flywheel.store.ArtifactIntegrityException;
+import dev.flywheel.store.Hashing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Loads a model package (see {@link PackageFiles}) through DJL: checks the package's sha256 (when given) and
+ * every file against the manifest, then builds a DJL model on the XGBoost engine with a {@link FeatureTranslator}.
+ * Used by evaluation and inference alike.
+ */
+public final class ModelPackage {
+    private static final Object INIT = new Object();
+
+    private ModelPackage() {
+    }
+
+    public static DjlModelPredictor load(ArtifactStore store, String uri) {
+        return load(store, uri, null);
+    }
+
+    /** @param expectedSha256 the package's sha256 as registered, or null to skip that check */
+    public static DjlModelPredictor load(ArtifactStore store, String uri, String expectedSha256) {
+        configureDjl();
+        byte[] zip = ArtifactIo.bytes(store, store.keyOf(uri));
+        Map<String, byte[]> files = PackageFiles.verify(uri, zip, expectedSha256);
+        String sha = Hashing.sha256(zip);
+        FittedPipeline pipeline = Json.read(text(files, PackageFiles.PIPELINE), FittedPipeline.class);
+        ModelMetadata metadata = Json.read(text(files, PackageFiles.METADATA), ModelMetadata.class);
+        Path dir = null;
+        try {
+            dir = ScratchFolder.createDirectory("model-");
+            Files.write(dir.resolve(PackageFiles.MODEL), files.get(PackageFiles.MODEL));
+            Criteria<FeatureRows, Predictions> criteria = Criteria.builder()
+                    .setTypes(FeatureRows.class, Predictions.class)
+                    .optModelPath(dir)
+                    .optModelName("model")
+                    .optEngine("XGBoost")
+                    .optTranslator(new FeatureTranslator(pipeline))
+                    .build();
+            ZooModel<FeatureRows, Predictions> model = criteria.loadModel();
+            return new DjlModelPredictor(model, metadata, pipeline, sha, dir);
+        } catch (IOException | ModelNotFoundException | MalformedModelException | RuntimeException e) {
+            ScratchFolder.delete(dir);
+            if (e instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException("cannot load model package " + uri + " through DJL: " + e.getMessage(), e);
+        }
+    }
+
+    /** DJL must never download anything, and needs a writable cache folder (on Lambda only /tmp is). */
+    static void configureDjl() {
+        synchronized (INIT) {
+            if (System.getProperty("ai.djl.offline") == null) {
+                System.setProperty("ai.djl.offline", "true");
+            }
+            if (System.getProperty("DJL_CACHE_DIR") == null && FlywheelConfig.environment("DJL_CACHE_DIR") == null) {
+                System.setProperty("DJL_CACHE_DIR",
+                        Path.of(System.getProperty("java.io.tmpdir"), "djl-cache").toString());
+            }
+            if (System.getProperty("ENGINE_CACHE_DIR") == null && FlywheelConfig.environment("ENGINE_CACHE_DIR") == null) {
+                System.setProperty("ENGINE_CACHE_DIR",
+                        Path.of(System.getProperty("java.io.tmpdir"), "djl-cache").toString());
+            }
+        }
+    }
+
+    private static String text(Map<String, byte[]> files, String name) {
+        byte[] bytes = files.get(name);
+        if (bytes == null) {
+            throw new ArtifactIntegrityException("the model package has no " + name);
+        }
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+}

@@ -1,4 +1,0 @@
-package dev.flywheel.ml.features;
-
-public record PreprocessResult(FeatureSet features) {
-}

@@ -1,7 +1,0 @@
-package dev.flywheel.ml.model;
-
-import java.util.List;
-
-/** The output of {@link FeatureTranslator}: one prediction per input row, in order. */
-public record Predictions(List<Prediction> predictions) {
-}

@@ -1,0 +1,4 @@
+package dev.flywheel.training.steps;
+
+public record PreprocessResult(FeatureSet features) {
+}
