@@ -5,7 +5,11 @@ import dev.flywheel.config.FlywheelConfig;
 import dev.flywheel.functions.evaluate.EvaluateHandler;
 import dev.flywheel.functions.ingest.IngestHandler;
 import dev.flywheel.functions.preprocess.PreprocessHandler;
+import dev.flywheel.functions.register.FailRunsHandler;
+import dev.flywheel.functions.register.PromoteHandler;
 import dev.flywheel.functions.register.RegisterHandler;
+import dev.flywheel.functions.register.RequestApprovalHandler;
+import dev.flywheel.functions.register.RollbackHandler;
 import dev.flywheel.functions.train.TrainHandler;
 import dev.flywheel.store.Stores;
 import dev.flywheel.training.evaluate.EvaluateService;
@@ -29,6 +33,10 @@ final class LocalHandlers {
                 .add("Preprocess", () -> new PreprocessHandler(PreprocessService.over(stores, clock)))
                 .add("Train", () -> new TrainHandler(TrainService.over(stores, clock, config.codeVersion())))
                 .add("Evaluate", () -> new EvaluateHandler(EvaluateService.over(stores, clock)))
-                .add("Register", () -> new RegisterHandler(RegisterService.over(stores, clock)));
+                .add("Register", () -> new RegisterHandler(RegisterService.over(stores, clock)))
+                .add("Promote", () -> new PromoteHandler(RegisterService.over(stores, clock)))
+                .add("Rollback", () -> new RollbackHandler(RegisterService.over(stores, clock)))
+                .add("RequestApproval", () -> new RequestApprovalHandler(RegisterService.over(stores, clock)))
+                .add("FailRuns", () -> new FailRunsHandler(RegisterService.over(stores, clock)));
     }
 }

@@ -1,6 +1,8 @@
 package dev.flywheel.cli;
 
+import dev.flywheel.functions.register.PromoteHandler;
 import dev.flywheel.functions.register.RegisterHandler;
+import dev.flywheel.functions.register.RollbackHandler;
 
 import dev.flywheel.store.local.LocalStores;
 import dev.flywheel.training.register.RegisterService;
@@ -70,6 +72,7 @@ class PipelineHandlersChainTest {
         RequestStreamHandler train = new TrainHandler(TrainService.over(stores, Clock.systemUTC(), config.codeVersion()));
         RequestStreamHandler evaluate = new EvaluateHandler(EvaluateService.over(stores, Clock.systemUTC()));
         RequestStreamHandler register = new RegisterHandler(RegisterService.over(stores, Clock.systemUTC()));
+        RequestStreamHandler promote = new PromoteHandler(RegisterService.over(stores, Clock.systemUTC()));
 
         JsonNode ingested = invoke(ingest, "{\"dataset\":\"credit-g\",\"source\":\"" + CREDIT_G.toUri()
                 + "\",\"target\":\"class\"}");
@@ -121,7 +124,6 @@ class PipelineHandlersChainTest {
         assertThat(evaluation.path("gate").path("reasons")).isNotEmpty();
 
         ObjectNode registerRequest = Json.object();
-        registerRequest.put("action", "register");
         registerRequest.put("model", "credit-risk");
         registerRequest.set("evaluation", evaluation);
         JsonNode registered = invoke(register, registerRequest.toString());
@@ -146,7 +148,7 @@ class PipelineHandlersChainTest {
         assertThat(run.artifacts()).containsEntry("package", version.artifactUri());
         assertThat(stores.registries().runs().list("credit-risk", 0)).hasSize(3);
 
-        JsonNode promoted = invoke(register, "{\"action\":\"promote\",\"model\":\"credit-risk\",\"version\":1,"
+        JsonNode promoted = invoke(promote, "{\"model\":\"credit-risk\",\"version\":1,"
                 + "\"reason\":\"first model\"}");
         assertThat(promoted.path("alias").asText()).isEqualTo("champion");
         assertThat(promoted.path("previousVersion").isNull()).isTrue();
@@ -182,24 +184,24 @@ class PipelineHandlersChainTest {
 
     @Test
     void register_promotesByCompareAndSetAndRollsBack() {
-        RegisterHandler register = new RegisterHandler(RegisterService.over(stores, Clock.systemUTC()));
+        RegisterService service = RegisterService.over(stores, Clock.systemUTC());
+        PromoteHandler promote = new PromoteHandler(service);
+        RollbackHandler rollback = new RollbackHandler(service);
         var models = stores.registries().models();
         var lineage = new dev.flywheel.domain.Lineage("d", 1, "a".repeat(64), "b".repeat(64));
         for (int i = 0; i < 2; i++) {
             models.register(new ModelVersion("m", 0, "file:///x", "c".repeat(64), Map.of(), lineage, "run-" + i,
                     Map.of(), "v", java.time.Instant.now(), null));
         }
-        invoke(register, "{\"action\":\"promote\",\"model\":\"m\",\"version\":1}");
-        JsonNode second = invoke(register, "{\"action\":\"promote\",\"model\":\"m\",\"version\":2,\"reason\":\"better\"}");
+        invoke(promote, "{\"model\":\"m\",\"version\":1}");
+        JsonNode second = invoke(promote, "{\"model\":\"m\",\"version\":2,\"reason\":\"better\"}");
         assertThat(second.path("previousVersion").asInt()).isEqualTo(1);
         assertThat(second.path("revision").asLong()).isEqualTo(2);
-        JsonNode rolledBack = invoke(register, "{\"action\":\"rollback\",\"model\":\"m\"}");
+        JsonNode rolledBack = invoke(rollback, "{\"model\":\"m\"}");
         assertThat(rolledBack.path("version").asInt()).isEqualTo(1);
         assertThat(rolledBack.path("previousVersion").asInt()).isEqualTo(2);
         assertThat(models.alias("m", ModelAlias.CHAMPION).orElseThrow().version()).isEqualTo(1);
         assertThat(models.aliasHistory("m", ModelAlias.CHAMPION)).hasSize(3);
-        assertThatThrownBy(() -> invoke(register, "{\"action\":\"explode\",\"model\":\"m\"}"))
-                .isInstanceOf(InvalidInputException.class).hasMessageContaining("action");
     }
 
     static JsonNode invoke(RequestStreamHandler handler, String json) {

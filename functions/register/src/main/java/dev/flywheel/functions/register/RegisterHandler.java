@@ -2,14 +2,14 @@ package dev.flywheel.functions.register;
 
 import dev.flywheel.config.FlywheelConfig;
 import dev.flywheel.lambda.JsonHandler;
+import dev.flywheel.store.aws.AwsStores;
+import dev.flywheel.training.register.RegisterService;
 import dev.flywheel.training.steps.RegisterRequest;
 import dev.flywheel.training.steps.RegisterResult;
-import dev.flywheel.training.register.RegisterService;
-import dev.flywheel.store.aws.AwsStores;
 import java.time.Clock;
 
 /**
- * Lambda entry point of the register step: register a version, promote, roll back, request approval: JSON {@link RegisterRequest} in, JSON {@link RegisterResult} out.
+ * Lambda entry point of the register step: a version from an evaluated candidate, with its lineage; "challenger" points at it: JSON {@link RegisterRequest} in, JSON {@link RegisterResult} out.
  */
 public final class RegisterHandler extends JsonHandler<RegisterRequest, RegisterResult> {
     private final RegisterService service;
@@ -25,7 +25,8 @@ public final class RegisterHandler extends JsonHandler<RegisterRequest, Register
         this.service = service;
     }
 
-    private static RegisterService fromEnvironment() {
+    /** The service every registry handler of this function builds at cold start. */
+    static RegisterService fromEnvironment() {
         FlywheelConfig config = FlywheelConfig.fromEnvironment();
         Clock clock = Clock.systemUTC();
         return RegisterService.over(AwsStores.open(config, clock), clock);
@@ -33,6 +34,6 @@ public final class RegisterHandler extends JsonHandler<RegisterRequest, Register
 
     @Override
     protected RegisterResult handle(RegisterRequest request) {
-        return service.handle(request);
+        return service.register(request);
     }
 }

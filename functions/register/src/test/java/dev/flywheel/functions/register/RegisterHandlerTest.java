@@ -46,13 +46,20 @@ class RegisterHandlerTest {
     private Stores stores;
     private FlywheelConfig config;
     private RegisterHandler handler;
+    private PromoteHandler promote;
+    private RollbackHandler rollback;
+    private RequestApprovalHandler approval;
     private int runs;
 
     @BeforeEach
     void open() {
         config = FlywheelConfig.from(Map.of("FLYWHEEL_HOME", home.toString(), "FLYWHEEL_CODE_VERSION", "test-commit"));
         stores = LocalStores.open(config.home(), Clock.systemUTC());
-        handler = new RegisterHandler(RegisterService.over(stores, Clock.systemUTC()));
+        RegisterService service = RegisterService.over(stores, Clock.systemUTC());
+        handler = new RegisterHandler(service);
+        promote = new PromoteHandler(service);
+        rollback = new RollbackHandler(service);
+        approval = new RequestApprovalHandler(service);
     }
 
     @AfterEach
@@ -105,7 +112,7 @@ class RegisterHandlerTest {
     void promote_makesRegisteredVersionChampionFromPromotePayload() {
         registerVersion();
 
-        JsonNode result = invoke(handler, event("promote.json"));
+        JsonNode result = invoke(promote, event("promote.json"));
 
         assertThat(result.path("version").asInt()).isEqualTo(1);
         assertThat(result.path("alias").asText()).isEqualTo("champion");
@@ -118,9 +125,9 @@ class RegisterHandlerTest {
     @Test
     void promote_failsWithModelNotFoundForMissingVersionAndLeavesChampion() {
         registerVersion();
-        invoke(handler, event("promote.json"));
+        invoke(promote, event("promote.json"));
 
-        assertThatThrownBy(() -> invoke(handler, event("promote-missing-version.json")))
+        assertThatThrownBy(() -> invoke(promote, event("promote-missing-version.json")))
                 .isInstanceOf(ModelNotFoundException.class)
                 .hasMessageContaining("'churn-model'")
                 .hasMessageContaining("version 9");
@@ -133,9 +140,9 @@ class RegisterHandlerTest {
     void promote_failsWithAliasConflictWhenChampionMovesBetweenReadAndWrite() {
         registerVersion();
         registerVersion();
-        invoke(handler, event("promote.json"));
+        invoke(promote, event("promote.json"));
         // Another execution promotes version 2 right after this invocation read the champion at revision 1.
-        RegisterHandler racingHandler = promotingVersion2AfterTheChampionIsRead();
+        PromoteHandler racingHandler = promotingVersion2AfterTheChampionIsRead();
 
         assertThatThrownBy(() -> invoke(racingHandler, event("promote.json")))
                 .isInstanceOf(AliasConflictException.class)
@@ -151,7 +158,7 @@ class RegisterHandlerTest {
     void promote_judgedAgainstNoChampion_promotesWhileThereIsStillNone() {
         registerVersion();
 
-        JsonNode result = invoke(handler, event("promote-judged-against-no-champion.json"));
+        JsonNode result = invoke(promote, event("promote-judged-against-no-champion.json"));
 
         assertThat(result.path("outcome").asText()).isEqualTo("promoted");
         assertThat(result.path("revision").asLong()).isEqualTo(1);
@@ -163,9 +170,9 @@ class RegisterHandlerTest {
         registerVersion();
         registerVersion();
         // Two pipelines both evaluated against "no champion"; the first promotes version 1.
-        invoke(handler, event("promote-judged-against-no-champion.json"));
+        invoke(promote, event("promote-judged-against-no-champion.json"));
 
-        JsonNode second = invoke(handler, "{\"action\":\"promote\",\"model\":\"churn-model\",\"version\":2,"
+        JsonNode second = invoke(promote, "{\"model\":\"churn-model\",\"version\":2,"
                 + "\"judgedChampion\":{\"version\":null,\"revision\":0}}");
 
         assertThat(second.path("outcome").asText()).isEqualTo("superseded");
@@ -181,10 +188,10 @@ class RegisterHandlerTest {
         registerVersion();
         registerVersion();
         registerVersion();
-        invoke(handler, event("promote.json"));
-        RegisterHandler racingHandler = promotingVersion2AfterTheChampionIsRead();
+        invoke(promote, event("promote.json"));
+        PromoteHandler racingHandler = promotingVersion2AfterTheChampionIsRead();
 
-        JsonNode result = invoke(racingHandler, "{\"action\":\"promote\",\"model\":\"churn-model\",\"version\":3,"
+        JsonNode result = invoke(racingHandler, "{\"model\":\"churn-model\",\"version\":3,"
                 + "\"judgedChampion\":{\"version\":1,\"revision\":1}}");
 
         assertThat(result.path("outcome").asText()).isEqualTo("superseded");
@@ -194,15 +201,15 @@ class RegisterHandlerTest {
 
     @Test
     void promote_rejectsVersionThatIsNotANumber() {
-        assertThatThrownBy(() -> invoke(handler, event("promote-version-not-a-number.json")))
+        assertThatThrownBy(() -> invoke(promote, event("promote-version-not-a-number.json")))
                 .isInstanceOf(InvalidInputException.class)
-                .hasMessageContaining("not a valid RegisterRequest")
+                .hasMessageContaining("not a valid PromoteRequest")
                 .hasMessageContaining("\"latest\"");
     }
 
     @Test
     void promote_rejectsEventWithoutModel() {
-        assertThatThrownBy(() -> invoke(handler, event("promote-without-model.json")))
+        assertThatThrownBy(() -> invoke(promote, event("promote-without-model.json")))
                 .isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("model is required");
     }
@@ -211,10 +218,10 @@ class RegisterHandlerTest {
     void rollback_movesChampionBackToPreviousVersion() {
         registerVersion();
         registerVersion();
-        invoke(handler, event("promote.json"));
-        invoke(handler, "{\"action\":\"promote\",\"model\":\"churn-model\",\"version\":2}");
+        invoke(promote, event("promote.json"));
+        invoke(promote, "{\"model\":\"churn-model\",\"version\":2}");
 
-        JsonNode result = invoke(handler, event("rollback.json"));
+        JsonNode result = invoke(rollback, event("rollback.json"));
 
         assertThat(result.path("version").asInt()).isEqualTo(1);
         assertThat(result.path("previousVersion").asInt()).isEqualTo(2);
@@ -225,7 +232,7 @@ class RegisterHandlerTest {
     void rollback_failsWithModelNotFoundWhenThereIsNoChampion() {
         registerVersion();
 
-        assertThatThrownBy(() -> invoke(handler, event("rollback.json")))
+        assertThatThrownBy(() -> invoke(rollback, event("rollback.json")))
                 .isInstanceOf(ModelNotFoundException.class)
                 .hasMessageContaining("no alias 'champion'");
     }
@@ -234,7 +241,7 @@ class RegisterHandlerTest {
     void requestApproval_returnsVersionAwaitingReviewFromWaitForTaskTokenPayload() {
         registerVersion();
 
-        JsonNode result = invoke(handler, event("request-approval.json", Map.of("TASK_TOKEN", TASK_TOKEN)));
+        JsonNode result = invoke(approval, event("request-approval.json", Map.of("TASK_TOKEN", TASK_TOKEN)));
 
         assertThat(result.path("version").asInt()).isEqualTo(1);
         assertThat(result.path("alias").asText()).isEqualTo("challenger");
@@ -245,7 +252,7 @@ class RegisterHandlerTest {
     void requestApproval_rejectsEventWithoutTaskToken() {
         registerVersion();
 
-        assertThatThrownBy(() -> invoke(handler, event("request-approval-without-task-token.json")))
+        assertThatThrownBy(() -> invoke(approval, event("request-approval-without-task-token.json")))
                 .isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("'taskToken'");
     }
@@ -273,12 +280,12 @@ class RegisterHandlerTest {
     }
 
     /** A handler over a table on which another execution promotes version 2 right after the champion is read. */
-    private RegisterHandler promotingVersion2AfterTheChampionIsRead() {
+    private PromoteHandler promotingVersion2AfterTheChampionIsRead() {
         MetadataTable table = stores.registries().table();
         ModelRegistry concurrent = new ModelRegistry(table, Clock.systemUTC());
         MetadataTable racing = new RacingTable(table, "ALIAS#" + ModelAlias.CHAMPION,
                 () -> concurrent.moveAlias(MODEL, ModelAlias.CHAMPION, 2, "concurrent promotion"));
-        return new RegisterHandler(RegisterService.over(new Stores(stores.artifacts(), Registries.over(racing, Clock.systemUTC())), Clock.systemUTC()));
+        return new PromoteHandler(RegisterService.over(new Stores(stores.artifacts(), Registries.over(racing, Clock.systemUTC())), Clock.systemUTC()));
     }
 
     /** A table on which another writer acts right after this reader's first read of one item. */

@@ -1,7 +1,12 @@
 package dev.flywheel.training.register;
 
 import dev.flywheel.store.Stores;
+import dev.flywheel.training.steps.ApprovalRequest;
+import dev.flywheel.training.steps.FailRunsRequest;
+import dev.flywheel.training.steps.FailRunsResult;
+import dev.flywheel.training.steps.PromoteRequest;
 import dev.flywheel.training.steps.RegisterRequest;
+import dev.flywheel.training.steps.RollbackRequest;
 import dev.flywheel.training.steps.RegisterResult;
 
 import dev.flywheel.domain.EvaluationEvidence;
@@ -21,12 +26,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
-import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
- * Registers an evaluated candidate as a model version with its full lineage (and points "challenger" at it),
- * promotes a version to "champion" by compare-and-set, and rolls "champion" back to its previous version.
+ * The registry operations of the pipeline, one typed method (and one Lambda handler) each: register an evaluated
+ * candidate as a model version with its full lineage (and point "challenger" at it), promote a version to
+ * "champion" by compare-and-set, roll "champion" back along its history, request a manual approval, and end the
+ * runs of a failed execution.
  */
 public final class RegisterService {
     private static final Logger LOG = LoggerFactory.getLogger(RegisterService.class);
@@ -46,28 +53,24 @@ public final class RegisterService {
         return new RegisterService(stores.registries().models(), stores.registries().runs(), clock);
     }
 
-    public RegisterResult handle(RegisterRequest request) {
-        if (request.model() == null || request.model().isBlank()) {
+    /** Runs {@code operation} with the model's name in the log context; every operation needs the name. */
+    private static <T> T forModel(String model, Supplier<T> operation) {
+        if (model == null || model.isBlank()) {
             throw new InvalidInputException("model is required");
         }
-        String action = request.action() == null ? "register" : request.action().toLowerCase(Locale.ROOT);
-        try (LogContext ignored = LogContext.with(LogContext.MODEL, request.model())) {
-            return switch (action) {
-                case "register" -> register(request);
-                case "promote" -> promote(request);
-                case "rollback" -> rollback(request);
-                case "requestapproval" -> requestApproval(request);
-                case "failruns" -> failRuns(request);
-                default -> throw new InvalidInputException("action must be 'register', 'promote', 'rollback', "
-                        + "'requestApproval' or 'failRuns', got '" + request.action() + "'");
-            };
+        try (LogContext ignored = LogContext.with(LogContext.MODEL, model)) {
+            return operation.get();
         }
     }
 
-    private RegisterResult register(RegisterRequest request) {
+    public RegisterResult register(RegisterRequest request) {
+        return forModel(request.model(), () -> registerWithin(request));
+    }
+
+    private RegisterResult registerWithin(RegisterRequest request) {
         EvaluateResult evaluation = request.evaluation();
         if (evaluation == null || evaluation.selected() == null) {
-            throw new InvalidInputException("action 'register' needs 'evaluation': the output of the evaluate step");
+            throw new InvalidInputException("register needs 'evaluation': the output of the evaluate step");
         }
         if (evaluation.gate() == null) {
             throw new InvalidInputException("the evaluation has no gate decision: pass the whole output of the evaluate step");
@@ -103,9 +106,13 @@ public final class RegisterService {
      * it moved in between the outcome is {@code superseded} and nothing changes (the version was never compared
      * with the new champion; re-evaluating here would race again, while the next pipeline run compares fairly).
      */
-    private RegisterResult promote(RegisterRequest request) {
+    public RegisterResult promote(PromoteRequest request) {
+        return forModel(request.model(), () -> promoteWithin(request));
+    }
+
+    private RegisterResult promoteWithin(PromoteRequest request) {
         if (request.version() == null) {
-            throw new InvalidInputException("action 'promote' needs 'version': the model version to make champion");
+            throw new InvalidInputException("promote needs 'version': the model version to make champion");
         }
         Optional<ModelAlias> current = models.alias(request.model(), ModelAlias.CHAMPION);
         EvaluationEvidence.ChampionRef judged = request.judgedChampion();
@@ -128,7 +135,7 @@ public final class RegisterService {
         }
     }
 
-    private RegisterResult superseded(RegisterRequest request, EvaluationEvidence.ChampionRef judged,
+    private RegisterResult superseded(PromoteRequest request, EvaluationEvidence.ChampionRef judged,
                                       Optional<ModelAlias> now) {
         String was = judged.none() ? "no champion" : "champion v" + judged.version() + " (alias revision "
                 + judged.revision() + ")";
@@ -148,9 +155,13 @@ public final class RegisterService {
      * can answer it (locally {@code flywheel approve TOKEN}; on AWS SendTaskSuccess / SendTaskFailure, the token
      * is also in the execution history). The execution waits until then.
      */
-    private RegisterResult requestApproval(RegisterRequest request) {
+    public RegisterResult requestApproval(ApprovalRequest request) {
+        return forModel(request.model(), () -> requestApprovalWithin(request));
+    }
+
+    private RegisterResult requestApprovalWithin(ApprovalRequest request) {
         if (request.version() == null || request.taskToken() == null || request.taskToken().isBlank()) {
-            throw new InvalidInputException("action 'requestApproval' needs 'version' and 'taskToken'");
+            throw new InvalidInputException("requestApproval needs 'version' and 'taskToken'");
         }
         ModelVersion version = models.get(request.model(), request.version());
         LOG.info("approval requested [version={}, runId={}, executionId={}, taskToken={}]", version.version(),
@@ -163,15 +174,19 @@ public final class RegisterService {
      * The pipeline's failure path: the runs of the failed execution that are still RUNNING (their step timed out,
      * or its process was killed) are recorded as FAILED with the execution's error, instead of staying RUNNING.
      */
-    private RegisterResult failRuns(RegisterRequest request) {
+    public FailRunsResult failRuns(FailRunsRequest request) {
+        return forModel(request.model(), () -> failRunsWithin(request));
+    }
+
+    private FailRunsResult failRunsWithin(FailRunsRequest request) {
         if (request.executionId() == null || request.executionId().isBlank()) {
-            throw new InvalidInputException("action 'failRuns' needs 'executionId': the failed execution");
+            throw new InvalidInputException("failRuns needs 'executionId': the failed execution");
         }
         String reason = "the pipeline failed: " + (request.error() == null ? "unknown error" : request.error())
                 + (request.cause() == null ? "" : ": " + firstLine(LambdaErrors.message(request.cause())));
         int failed = runs.failUnfinished(request.model(), request.executionId(), reason, clock.instant());
         LOG.info("unfinished runs failed [executionId={}, runs={}]", request.executionId(), failed);
-        return new RegisterResult(request.model(), failed, null, null, null, null, "runsFailed", reason);
+        return new FailRunsResult(request.model(), request.executionId(), failed, reason);
     }
 
     private static String firstLine(String text) {
@@ -179,7 +194,11 @@ public final class RegisterService {
         return line.length() > 500 ? line.substring(0, 497) + "..." : line;
     }
 
-    private RegisterResult rollback(RegisterRequest request) {
+    public RegisterResult rollback(RollbackRequest request) {
+        return forModel(request.model(), () -> rollbackWithin(request));
+    }
+
+    private RegisterResult rollbackWithin(RollbackRequest request) {
         Optional<ModelAlias> current = models.alias(request.model(), ModelAlias.CHAMPION);
         ModelAlias moved = models.rollback(request.model(), ModelAlias.CHAMPION, request.version(),
                 request.reason() == null ? "rollback" : request.reason());

@@ -4,7 +4,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.flywheel.domain.ModelVersion;
 
 /**
- * register: model, version, alias "challenger", modelVersion. promote/rollback: model, version, alias
+ * The outcome of a registry operation. register: model, version, alias "challenger", modelVersion.
+ * promote/rollback: model, version, alias
  * "champion", previousVersion (null on the first promotion), revision (the alias revision after the move).
  *
  * @param outcome what happened: {@code registered}, {@code promoted}, {@code superseded} (the champion moved after
