@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +30,11 @@ public final class Checkpoint {
     public static final String VALIDATION = "validation.bin";
     /** The raw test rows, every column verbatim, so that any model can be scored on them. */
     public static final String TEST_ROWS = "test.csv";
+    /**
+     * Every file the manifest lists, in the order a damaged checkpoint names the ones it lacks: a checkpoint is
+     * reused only when it has them all.
+     */
+    static final List<String> FILES = List.of(PIPELINE, SCHEMA, PROFILE, TRAIN, VALIDATION, TEST_ROWS);
 
     private static final Logger LOG = LoggerFactory.getLogger(Checkpoint.class);
 

@@ -45,6 +45,15 @@ final class ColumnStore {
         String text(int row) {
             return dictionary.get(codes[row]);
         }
+
+        /** How many of {@code rows} hold each code of the column. */
+        int[] countCodes(int[] rows) {
+            int[] counts = new int[dictionary.size()];
+            for (int r : rows) {
+                counts[codes[r]]++;
+            }
+            return counts;
+        }
     }
 
     private final int rows;
