@@ -99,15 +99,15 @@ public record AppSettings(
     }
 
     /**
-     * The deployment jar of pipeline function {@code name} in {@code <functionsDir>/<name>/target}: the shaded jar
-     * that the functions' build attaches with the {@code lambda} classifier
-     * ({@code flywheel-<name>-function-<version>-lambda.jar}, the newest if there are several), else
-     * {@code flywheel-<name>-function.jar}. Never the thin jar, which lacks the dependencies. The returned path
-     * may not exist; {@link FlywheelApp} reports it then.
+     * The deployment jar of function module {@code module} ({@link PipelineFunctions#MODULES}) in
+     * {@code <functionsDir>/<module>/target}: the shaded jar that the functions' build attaches with the
+     * {@code lambda} classifier ({@code flywheel-<module>-function-<version>-lambda.jar}, the newest if there are
+     * several), else {@code flywheel-<module>-function.jar}. Never the thin jar, which lacks the dependencies. The
+     * returned path may not exist; {@link FlywheelApp} reports it then.
      */
-    public Path jarOf(String name) {
-        Path target = functionsDir.resolve(name).resolve("target");
-        String prefix = "flywheel-" + name + "-function";
+    public Path jarOf(String module) {
+        Path target = functionsDir.resolve(module).resolve("target");
+        String prefix = "flywheel-" + module + "-function";
         if (Files.isDirectory(target)) {
             try (Stream<Path> files = Files.list(target)) {
                 Optional<Path> shaded = files

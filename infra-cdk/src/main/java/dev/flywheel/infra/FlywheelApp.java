@@ -42,7 +42,7 @@ public final class FlywheelApp {
                         .account(settings.account())
                         .region(settings.region())
                         .build())
-                .functionCode(functionCode(settings))
+                .moduleCode(moduleCode(settings))
                 .codeVersion(settings.codeVersion())
                 .definition(readDefinition(settings.definitionFile()))
                 .dataStore(DataStoreProps.builder()
@@ -65,19 +65,23 @@ public final class FlywheelApp {
         return stack;
     }
 
-    private static Map<String, Code> functionCode(AppSettings settings) {
-        List<Path> missing = PipelineFunctions.NAMES.stream().map(settings::jarOf)
+    /** One asset per module jar: the functions that run the same module share it. */
+    private static Map<String, Code> moduleCode(AppSettings settings) {
+        List<Path> missing = PipelineFunctions.MODULES.stream().map(settings::jarOf)
                 .filter(jar -> !Files.isRegularFile(jar)).toList();
         if (!missing.isEmpty()) {
             throw new IllegalStateException("function jar(s) not found: " + missing + " (nor a shaded "
-                    + "flywheel-<name>-function-<version>-lambda.jar beside them). Build them first from the project "
-                    + "root: mvn -B package -DskipTests (or point -c functionsDir=... at another folder)");
+                    + "flywheel-<module>-function-<version>-lambda.jar beside them). Build them first from the "
+                    + "project root: mvn -B package -DskipTests (or point -c functionsDir=... at another folder)");
         }
         Map<String, Code> code = new LinkedHashMap<>();
-        for (String name : PipelineFunctions.NAMES) {
-            Path jar = settings.jarOf(name);
-            System.err.println("Flywheel: " + name + " function from " + jar);
-            code.put(name, Code.fromAsset(jar.toString()));
+        for (String module : PipelineFunctions.MODULES) {
+            Path jar = settings.jarOf(module);
+            List<String> functions = PipelineFunctions.FUNCTIONS.stream()
+                    .filter(spec -> spec.module().equals(module)).map(FunctionSpec::name).toList();
+            System.err.println("Flywheel: " + module + " module from " + jar
+                    + (functions.equals(List.of(module)) ? "" : " for functions " + String.join(", ", functions)));
+            code.put(module, Code.fromAsset(jar.toString()));
         }
         return code;
     }

@@ -21,7 +21,8 @@ public final class FlywheelStack extends Stack {
                 .stackName(props.stackName())
                 .env(props.env())
                 .description("Flywheel (" + props.stage() + "): artifact bucket, metadata table, training "
-                        + "functions and the training pipeline with scheduled and drift-triggered retraining")
+                        + "and registry functions and the training pipeline with scheduled and drift-triggered "
+                        + "retraining")
                 .build());
         Tags.of(this).add("project", "flywheel");
         Tags.of(this).add("flywheel:stage", props.stage());
@@ -30,7 +31,7 @@ public final class FlywheelStack extends Stack {
         functions = new PipelineFunctions(this, "Functions", PipelineFunctionsProps.builder()
                 .bucket(dataStore.artifactBucket())
                 .table(dataStore.metadataTable())
-                .code(props.functionCode())
+                .code(props.moduleCode())
                 .codeVersion(props.codeVersion())
                 .build());
         trainingPipeline = new TrainingPipeline(this, "TrainingPipeline", TrainingPipelineProps.builder()
@@ -50,6 +51,9 @@ public final class FlywheelStack extends Stack {
                 "The DynamoDB metadata table (FLYWHEEL_TABLE)");
         output("TrainingStateMachineArn", trainingPipeline.stateMachine().getStateMachineArn(),
                 "Start a training run: aws stepfunctions start-execution --state-machine-arn <this>");
+        output("RollbackFunctionArn", functions.aliases().get("rollback").getFunctionArn(),
+                "Roll a model's champion back: aws lambda invoke --function-name <this> --cli-binary-format "
+                        + "raw-in-base64-out --payload '{\"model\": ...}' out.json");
     }
 
     private void output(String id, String value, String description) {

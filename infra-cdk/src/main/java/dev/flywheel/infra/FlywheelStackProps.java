@@ -17,7 +17,8 @@ import software.amazon.awscdk.services.lambda.Code;
  * @param stage                  the stage name, lower case ({@code dev}, {@code prod}): part of the stack, state
  *                               machine and log group names, so stages can share an account
  * @param env                    the account and region, or null for an environment-agnostic stack
- * @param functionCode           the deployment package of each pipeline function, by name
+ * @param moduleCode             the deployment package of each function module, by module
+ *                               ({@link PipelineFunctions#MODULES})
  * @param codeVersion            recorded on runs and model versions (a git commit), or empty
  * @param definition             the training pipeline's ASL definition
  * @param dataStore              the data store's settings
@@ -29,7 +30,7 @@ import software.amazon.awscdk.services.lambda.Code;
 public record FlywheelStackProps(
         String stage,
         Environment env,
-        Map<String, Code> functionCode,
+        Map<String, Code> moduleCode,
         String codeVersion,
         String definition,
         DataStoreProps dataStore,
@@ -46,13 +47,13 @@ public record FlywheelStackProps(
             throw new IllegalArgumentException("stage must be 1-20 lower-case letters, digits or '-', starting "
                     + "with a letter, got '" + stage + "'");
         }
-        Objects.requireNonNull(functionCode, "functionCode");
+        Objects.requireNonNull(moduleCode, "moduleCode");
         Objects.requireNonNull(codeVersion, "codeVersion");
         Objects.requireNonNull(definition, "definition");
         Objects.requireNonNull(dataStore, "dataStore");
         Objects.requireNonNull(schedule, "schedule");
         Objects.requireNonNull(scheduleInput, "scheduleInput");
-        functionCode = Map.copyOf(functionCode);
+        moduleCode = Map.copyOf(moduleCode);
         scheduleInput = Collections.unmodifiableMap(new LinkedHashMap<>(scheduleInput));
     }
 
@@ -68,7 +69,7 @@ public record FlywheelStackProps(
     public static final class Builder {
         private String stage = "dev";
         private Environment env;
-        private final Map<String, Code> functionCode = new LinkedHashMap<>();
+        private final Map<String, Code> moduleCode = new LinkedHashMap<>();
         private String codeVersion = "";
         private String definition;
         private DataStoreProps dataStore = DataStoreProps.builder().build();
@@ -90,8 +91,8 @@ public record FlywheelStackProps(
             return this;
         }
 
-        public Builder functionCode(Map<String, ? extends Code> codeByFunction) {
-            this.functionCode.putAll(codeByFunction);
+        public Builder moduleCode(Map<String, ? extends Code> codeByModule) {
+            this.moduleCode.putAll(codeByModule);
             return this;
         }
 
@@ -131,7 +132,7 @@ public record FlywheelStackProps(
         }
 
         public FlywheelStackProps build() {
-            return new FlywheelStackProps(stage, env, functionCode, codeVersion, definition, dataStore, schedule,
+            return new FlywheelStackProps(stage, env, moduleCode, codeVersion, definition, dataStore, schedule,
                     scheduleEnabled, scheduleInput, driftRetrainingEnabled);
         }
     }

@@ -25,13 +25,17 @@ public record FunctionSettings(int memoryMb, Duration timeout) {
         }
     }
 
-    /** The size Flywheel deploys a pipeline function with unless told otherwise. */
+    /** The size Flywheel deploys a function ({@link PipelineFunctions#NAMES}) with unless told otherwise. */
     public static FunctionSettings defaultsFor(String functionName) {
         return switch (functionName) {
             case "train" -> new FunctionSettings(3008, Duration.minutes(15));
             case "preprocess", "evaluate" -> new FunctionSettings(2048, Duration.minutes(5));
             case "ingest", "register" -> new FunctionSettings(1024, Duration.minutes(5));
-            default -> throw new IllegalArgumentException("unknown pipeline function '" + functionName
+            // a few DynamoDB reads and writes each; requestApproval only records the task token and returns, the
+            // execution (not the function) waits for the answer; failRuns' state times out after 60 s anyway
+            case "promote", "rollback", "requestApproval", "failRuns" ->
+                    new FunctionSettings(512, Duration.seconds(60));
+            default -> throw new IllegalArgumentException("unknown function '" + functionName
                     + "'; expected one of " + PipelineFunctions.NAMES);
         };
     }

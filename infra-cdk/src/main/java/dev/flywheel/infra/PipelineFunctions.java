@@ -1,6 +1,5 @@
 package dev.flywheel.infra;
 
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,15 +23,37 @@ import software.amazon.awscdk.services.logs.LogGroup;
 import software.constructs.Construct;
 
 /**
- * The Lambda functions of the training pipeline, one per step: java21 on x86_64, SnapStart on published versions,
- * X-Ray tracing, a log group with a retention each, and a role of their own that may write their logs and read
- * and write the artifact bucket and the metadata table, nothing more. Callers (the state machine) invoke the
+ * The Lambda functions of the training side, one per {@link FunctionSpec}: java21 on x86_64, SnapStart on published
+ * versions, X-Ray tracing, a log group with a retention each, and a role of their own that may write their logs,
+ * read and write the metadata table and, only for the functions whose code works on artifacts, the artifact
+ * bucket; nothing more. Callers (the state machine, an operator's {@code aws lambda invoke}) invoke the
  * {@value #ALIAS_NAME} alias, because SnapStart only applies to published versions.
  */
 public final class PipelineFunctions extends Construct {
 
-    /** The pipeline's functions in the order the pipeline runs them; each is a module under {@code functions/}. */
-    public static final List<String> NAMES = List.of("ingest", "preprocess", "train", "evaluate", "register");
+    /**
+     * Every deployed function, the pipeline's steps in the order the pipeline runs them, then the register module's
+     * other registry operations. The one list that functions, code modules, handlers, sizes, aliases, placeholders
+     * and grants derive from.
+     */
+    public static final List<FunctionSpec> FUNCTIONS = List.of(
+            FunctionSpec.artifactStep("ingest"),
+            FunctionSpec.artifactStep("preprocess"),
+            FunctionSpec.artifactStep("train"),
+            FunctionSpec.artifactStep("evaluate"),
+            FunctionSpec.registryOperation("register"),
+            FunctionSpec.registryOperation("promote"),
+            // not in the state machine: an operator's operation (aws lambda invoke), deployed so it can be run
+            FunctionSpec.registryOperation("rollback"),
+            // invoked with waitForTaskToken, but returns at once: the execution, not the function, waits
+            FunctionSpec.registryOperation("requestApproval"),
+            FunctionSpec.registryOperation("failRuns"));
+
+    /** The functions' names, in {@link #FUNCTIONS} order. */
+    public static final List<String> NAMES = FUNCTIONS.stream().map(FunctionSpec::name).toList();
+
+    /** The code modules (under {@code functions/}) the functions run, each once, in {@link #FUNCTIONS} order. */
+    public static final List<String> MODULES = FUNCTIONS.stream().map(FunctionSpec::module).distinct().toList();
 
     /** The alias that always points at the version published by the latest deployment. */
     public static final String ALIAS_NAME = "live";
@@ -55,9 +76,10 @@ public final class PipelineFunctions extends Construct {
 
     public PipelineFunctions(Construct scope, String id, PipelineFunctionsProps props) {
         super(scope, id);
-        List<Role> roles = new ArrayList<>();
-        for (String name : NAMES) {
-            String title = titleCase(name);
+        Map<FunctionSpec, Role> roles = new LinkedHashMap<>();
+        for (FunctionSpec spec : FUNCTIONS) {
+            String name = spec.name();
+            String title = spec.title();
             FunctionSettings size = props.settingsOf(name);
 
             LogGroup logGroup = LogGroup.Builder.create(this, title + "Logs")
@@ -67,27 +89,32 @@ public final class PipelineFunctions extends Construct {
             // every log group of the account, this one only to the function's.
             Role role = Role.Builder.create(this, title + "Role")
                     .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
-                    .description("Flywheel " + name + " function: its logs, X-Ray, the artifact bucket and the "
-                            + "metadata table")
+                    .description("Flywheel " + name + " function: its logs, X-Ray, "
+                            + (spec.artifactBucket() ? "the artifact bucket and " : "") + "the metadata table")
                     .build();
             logGroup.grantWrite(role);
-            roles.add(role);
+            roles.put(spec, role);
 
             Function function = Function.Builder.create(this, title + "Function")
-                    .description("Flywheel training pipeline: " + name)
+                    .description("Flywheel training pipeline: " + name
+                            + (spec.module().equals(name) ? "" : " (" + spec.module() + " module)"))
                     .runtime(Runtime.JAVA_21)
                     .architecture(Architecture.X86_64)
-                    .handler(handlerOf(name))
-                    .code(props.codeOf(name))
+                    .handler(spec.handler())
+                    // one Code object per module: a jar that several functions run is one asset, uploaded once
+                    .code(props.codeOf(spec.module()))
                     .memorySize(size.memoryMb())
                     .timeout(size.timeout())
                     .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS)
                     .tracing(Tracing.ACTIVE)
                     .logGroup(logGroup)
                     .role(role)
+                    // FLYWHEEL_BUCKET even where there is no grant: FlywheelConfig requires it in aws mode
                     .environment(environment(props))
                     .build();
-            props.bucket().grantReadWrite(function);
+            if (spec.artifactBucket()) {
+                props.bucket().grantReadWrite(function);
+            }
             props.table().grantReadWriteData(function);
 
             Alias alias = Alias.Builder.create(this, title + "LiveAlias")
@@ -103,21 +130,24 @@ public final class PipelineFunctions extends Construct {
         suppressNagFindings(props, roles);
     }
 
-    /** The handler of pipeline function {@code name}: {@code dev.flywheel.functions.<name>.<Name>Handler}. */
+    /** The spec of function {@code name}. */
+    public static FunctionSpec specOf(String name) {
+        return FUNCTIONS.stream().filter(spec -> spec.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("unknown function '" + name + "'; expected one of "
+                        + NAMES));
+    }
+
+    /** The Lambda handler of function {@code name}, such as {@code dev.flywheel.functions.register.PromoteHandler}. */
     public static String handlerOf(String name) {
-        return "dev.flywheel.functions." + name + "." + titleCase(name) + "Handler::handleRequest";
+        return specOf(name).handler();
     }
 
-    static String titleCase(String name) {
-        return Character.toUpperCase(name.charAt(0)) + name.substring(1);
-    }
-
-    /** The functions by name, in pipeline order. */
+    /** The functions by name, in {@link #FUNCTIONS} order. */
     public Map<String, IFunction> functions() {
         return Collections.unmodifiableMap(functions);
     }
 
-    /** The {@value #ALIAS_NAME} alias of each function by name, in pipeline order: what callers invoke. */
+    /** The {@value #ALIAS_NAME} alias of each function by name, in {@link #FUNCTIONS} order: what callers invoke. */
     public Map<String, IAlias> aliases() {
         return Collections.unmodifiableMap(aliases);
     }
@@ -137,7 +167,7 @@ public final class PipelineFunctions extends Construct {
         return env;
     }
 
-    private void suppressNagFindings(PipelineFunctionsProps props, List<Role> roles) {
+    private void suppressNagFindings(PipelineFunctionsProps props, Map<FunctionSpec, Role> roles) {
         for (Function function : functions.values()) {
             NagSuppressions.addResourceSuppressions(function, List.of(NagPackSuppression.builder()
                     .id("AwsSolutions-L1")
@@ -147,7 +177,7 @@ public final class PipelineFunctions extends Construct {
                     .build()));
         }
         String bucketId = props.bucket().getNode().getId().replaceAll("[^A-Za-z0-9]", "");
-        NagPackSuppression wildcards = NagPackSuppression.builder()
+        NagPackSuppression xrayAndBucket = NagPackSuppression.builder()
                 .id("AwsSolutions-IAM5")
                 .reason("Wildcards that CDK grants generate and that cannot be narrowed: X-Ray's PutTraceSegments "
                         + "and PutTelemetryRecords accept no resource (Resource::*); the functions read and write "
@@ -159,9 +189,15 @@ public final class PipelineFunctions extends Construct {
                         regex("^Action::s3:(GetObject|GetBucket|List|DeleteObject|Abort)\\*$"),
                         regex("^Resource::<[A-Za-z0-9]*" + bucketId + "[A-Za-z0-9]*\\.Arn>/\\*$")))
                 .build();
-        for (Role role : roles) {
-            NagSuppressions.addResourceSuppressions(role, List.of(wildcards), true);
-        }
+        NagPackSuppression xrayOnly = NagPackSuppression.builder()
+                .id("AwsSolutions-IAM5")
+                .reason("The one wildcard CDK's tracing grant generates and that cannot be narrowed: X-Ray's "
+                        + "PutTraceSegments and PutTelemetryRecords accept no resource (Resource::*). These "
+                        + "functions have no artifact bucket access at all.")
+                .appliesTo(List.of("Resource::*"))
+                .build();
+        roles.forEach((spec, role) -> NagSuppressions.addResourceSuppressions(role,
+                List.of(spec.artifactBucket() ? xrayAndBucket : xrayOnly), true));
     }
 
     private static RegexAppliesTo regex(String pattern) {

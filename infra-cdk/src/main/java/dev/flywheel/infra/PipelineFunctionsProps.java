@@ -16,9 +16,9 @@ import software.amazon.awscdk.services.s3.IBucket;
  *
  * @param bucket       the artifact bucket the functions read and write
  * @param table        the metadata table the functions read and write
- * @param code         the deployment package of each function, by name ({@link PipelineFunctions#NAMES}): the
- *                     shaded jars in an app, any directory in tests
- * @param settings     memory and timeout overrides by function name; the others use
+ * @param code         the deployment package of each code module ({@link PipelineFunctions#MODULES}), by module: the
+ *                     shaded jars in an app, any directory in tests; every function of a module runs its one asset
+ * @param settings     memory and timeout overrides by function name ({@link PipelineFunctions#NAMES}); the others use
  *                     {@link FunctionSettings#defaultsFor(String)}
  * @param logRetention how long CloudWatch keeps the functions' logs (default one month)
  * @param logLevel     the value of {@code FLYWHEEL_LOG_LEVEL} (default INFO)
@@ -43,17 +43,22 @@ public record PipelineFunctionsProps(
         Objects.requireNonNull(codeVersion, "codeVersion");
         code = Map.copyOf(code);
         settings = Map.copyOf(settings);
-        Set<String> missing = new TreeSet<>(PipelineFunctions.NAMES);
+        Set<String> missing = new TreeSet<>(PipelineFunctions.MODULES);
         missing.removeAll(code.keySet());
         if (!missing.isEmpty()) {
-            throw new IllegalArgumentException("no code for pipeline function(s) " + missing);
+            throw new IllegalArgumentException("no code for function module(s) " + missing);
         }
-        Set<String> unknown = new TreeSet<>(code.keySet());
-        unknown.addAll(settings.keySet());
-        unknown.removeAll(PipelineFunctions.NAMES);
-        if (!unknown.isEmpty()) {
-            throw new IllegalArgumentException("unknown pipeline function(s) " + unknown + "; expected "
-                    + PipelineFunctions.NAMES);
+        Set<String> unknownModules = new TreeSet<>(code.keySet());
+        unknownModules.removeAll(PipelineFunctions.MODULES);
+        if (!unknownModules.isEmpty()) {
+            throw new IllegalArgumentException("code for unknown function module(s) " + unknownModules
+                    + "; expected " + PipelineFunctions.MODULES);
+        }
+        Set<String> unknownFunctions = new TreeSet<>(settings.keySet());
+        unknownFunctions.removeAll(PipelineFunctions.NAMES);
+        if (!unknownFunctions.isEmpty()) {
+            throw new IllegalArgumentException("settings for unknown function(s) " + unknownFunctions
+                    + "; expected " + PipelineFunctions.NAMES);
         }
     }
 
@@ -61,9 +66,9 @@ public record PipelineFunctionsProps(
         return new Builder();
     }
 
-    /** The code of {@code functionName}. */
-    public Code codeOf(String functionName) {
-        return code.get(functionName);
+    /** The code of module {@code module}, which every function of the module runs. */
+    public Code codeOf(String module) {
+        return code.get(module);
     }
 
     /** The memory and timeout of {@code functionName}, overridden or default. */
@@ -93,9 +98,9 @@ public record PipelineFunctionsProps(
             return this;
         }
 
-        /** Replaces the code of every function named in {@code codeByFunction}. */
-        public Builder code(Map<String, ? extends Code> codeByFunction) {
-            this.code.putAll(codeByFunction);
+        /** Replaces the code of every module named in {@code codeByModule}. */
+        public Builder code(Map<String, ? extends Code> codeByModule) {
+            this.code.putAll(codeByModule);
             return this;
         }
 

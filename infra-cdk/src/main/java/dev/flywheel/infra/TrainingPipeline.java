@@ -29,8 +29,9 @@ import software.constructs.Construct;
 /**
  * The training pipeline on AWS: a STANDARD Step Functions state machine built from the shared ASL definition
  * (the same file the local runtime interprets), with every {@code ${<Name>FunctionArn}} placeholder bound to a
- * function's alias, execution logs (ALL, with data) and X-Ray tracing; and the two EventBridge rules that start
- * it: one on a schedule and one on drift events from Flywheel's monitoring.
+ * function's alias and leave to invoke exactly those aliases (a function the definition does not name, such as
+ * rollback, stays out of its reach), execution logs (ALL, with data) and X-Ray tracing; and the two EventBridge
+ * rules that start it: one on a schedule and one on drift events from Flywheel's monitoring.
  */
 public final class TrainingPipeline extends Construct {
 
@@ -47,8 +48,8 @@ public final class TrainingPipeline extends Construct {
 
     public TrainingPipeline(Construct scope, String id, TrainingPipelineProps props) {
         super(scope, id);
-        Map<String, String> substitutions = substitutions(props.functions());
-        requireEveryPlaceholderBound(props.definition(), substitutions);
+        requireEveryPlaceholderBound(props.definition(), substitutions(props.functions()));
+        Map<String, IAlias> invoked = invokedBy(props.definition(), props.functions());
 
         LogGroup logGroup = LogGroup.Builder.create(this, "ExecutionLogs")
                 .logGroupName(props.logGroupName())
@@ -61,7 +62,7 @@ public final class TrainingPipeline extends Construct {
                 .stateMachineType(StateMachineType.STANDARD)
                 .comment("Flywheel training pipeline: ingest, preprocess, train, evaluate, register")
                 .definitionBody(DefinitionBody.fromString(props.definition()))
-                .definitionSubstitutions(substitutions)
+                .definitionSubstitutions(substitutions(invoked))
                 .logs(LogOptions.builder()
                         .destination(logGroup)
                         .level(LogLevel.ALL)
@@ -69,7 +70,7 @@ public final class TrainingPipeline extends Construct {
                         .build())
                 .tracingEnabled(true)
                 .build();
-        for (IAlias alias : props.functions().values()) {
+        for (IAlias alias : invoked.values()) {
             alias.grantInvoke(stateMachine);
         }
 
@@ -109,9 +110,29 @@ public final class TrainingPipeline extends Construct {
     /** The definition substitutions: {@code <Name>FunctionArn} to the ARN of that function's alias. */
     public static Map<String, String> substitutions(Map<String, IAlias> aliases) {
         Map<String, String> substitutions = new LinkedHashMap<>();
-        aliases.forEach((name, alias) ->
-                substitutions.put(PipelineFunctions.titleCase(name) + "FunctionArn", alias.getFunctionArn()));
+        aliases.forEach((name, alias) -> substitutions.put(FunctionSpec.placeholderOf(name), alias.getFunctionArn()));
         return substitutions;
+    }
+
+    /** The aliases, by function name, whose {@code ${<Name>FunctionArn}} placeholder {@code definition} uses. */
+    static Map<String, IAlias> invokedBy(String definition, Map<String, IAlias> aliases) {
+        Set<String> placeholders = placeholders(definition);
+        Map<String, IAlias> invoked = new LinkedHashMap<>();
+        aliases.forEach((name, alias) -> {
+            if (placeholders.contains(FunctionSpec.placeholderOf(name))) {
+                invoked.put(name, alias);
+            }
+        });
+        return invoked;
+    }
+
+    private static Set<String> placeholders(String definition) {
+        Set<String> placeholders = new TreeSet<>();
+        Matcher matcher = PLACEHOLDER.matcher(definition);
+        while (matcher.find()) {
+            placeholders.add(matcher.group(1));
+        }
+        return placeholders;
     }
 
     /**
@@ -119,13 +140,8 @@ public final class TrainingPipeline extends Construct {
      * otherwise reject the definition halfway through a deployment.
      */
     static void requireEveryPlaceholderBound(String definition, Map<String, String> substitutions) {
-        Set<String> unbound = new TreeSet<>();
-        Matcher matcher = PLACEHOLDER.matcher(definition);
-        while (matcher.find()) {
-            if (!substitutions.containsKey(matcher.group(1))) {
-                unbound.add(matcher.group(1));
-            }
-        }
+        Set<String> unbound = placeholders(definition);
+        unbound.removeAll(substitutions.keySet());
         if (!unbound.isEmpty()) {
             throw new IllegalArgumentException("the state machine definition has placeholders with no value: "
                     + unbound + "; bound are " + substitutions.keySet());

@@ -14,9 +14,10 @@ import software.amazon.awscdk.services.logs.RetentionDays;
 /**
  * Settings of the {@link TrainingPipeline}.
  *
- * @param definition            the Amazon States Language definition, with a {@code ${<Name>FunctionArn}}
- *                              placeholder per pipeline function
- * @param functions             what each placeholder resolves to: the alias of each pipeline function by name
+ * @param definition            the Amazon States Language definition, with {@code ${<Name>FunctionArn}}
+ *                              placeholders for the functions it invokes
+ * @param functions             what each placeholder resolves to: the alias of each function by name; the state
+ *                              machine is bound to, and may invoke, only those its definition names
  * @param stateMachineName      the state machine's name, or null for a generated one
  * @param logGroupName          the execution log group's name (best under {@code /aws/vendedlogs/states/}), or
  *                              null for a generated one; a named log group is deleted with the stack so that a

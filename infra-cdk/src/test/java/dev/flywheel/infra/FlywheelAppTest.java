@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.jar.JarFile;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -120,10 +121,28 @@ class FlywheelAppTest {
     }
 
     @Test
+    void functionSpecs_nameHandlerClassesThatTheBuiltModuleJarsContain() throws IOException {
+        AppSettings settings = AppSettings.from(key -> null, Map.of());
+        for (String module : PipelineFunctions.MODULES) {
+            Path jar = settings.jarOf(module);
+            assumeThat(jar).as("built by mvn package -pl functions/" + module).exists();
+            try (JarFile contents = new JarFile(jar.toFile())) {
+                for (FunctionSpec spec : PipelineFunctions.FUNCTIONS) {
+                    if (spec.module().equals(module)) {
+                        assertThat(contents.getEntry(spec.handlerClass().replace('.', '/') + ".class"))
+                                .as(spec.name() + "'s handler in " + jar).isNotNull();
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
     void create_deploysTheSharedTrainingPipelineDefinition(@TempDir Path functionsDir) throws IOException {
         assumeThat(SHARED_DEFINITION).as("the shared definition is written by the statemachines module").exists();
-        for (String name : PipelineFunctions.NAMES) {
-            Path jar = functionsDir.resolve(name).resolve("target").resolve("flywheel-" + name + "-function.jar");
+        for (String module : PipelineFunctions.MODULES) {
+            Path jar = functionsDir.resolve(module).resolve("target").resolve("flywheel-" + module + "-function.jar");
             Files.createDirectories(jar.getParent());
             Files.writeString(jar, "stand-in");
         }
@@ -136,6 +155,16 @@ class FlywheelAppTest {
                 "DefinitionString", TestFixtures.read(SHARED_DEFINITION),
                 "DefinitionSubstitutions", Match.objectLike(Map.of(
                         "TrainFunctionArn", stack.resolve(stack.functions().aliases().get("train").getFunctionArn())))));
+        Map<String, Object> stateMachine = template.findResources("AWS::StepFunctions::StateMachine").values()
+                .iterator().next();
+        Map<String, Object> substitutions = (Map<String, Object>) ((Map<String, Object>) stateMachine
+                .get("Properties")).get("DefinitionSubstitutions");
+        assertThat(substitutions).as("every placeholder of the shared definition, and only those")
+                .containsOnlyKeys("IngestFunctionArn", "PreprocessFunctionArn", "TrainFunctionArn",
+                        "EvaluateFunctionArn", "RegisterFunctionArn", "PromoteFunctionArn",
+                        "RequestApprovalFunctionArn", "FailRunsFunctionArn");
+        substitutions.forEach((placeholder, arn) -> assertThat(TestFixtures.read(SHARED_DEFINITION))
+                .contains("${" + placeholder + "}"));
         assertThat(Annotations.fromStack(stack).findError("*", Match.stringLikeRegexp("AwsSolutions-.*")))
                 .isEqualTo(List.of());
         // no scheduleInput given: the weekly rule is deployed disabled, and synth says why

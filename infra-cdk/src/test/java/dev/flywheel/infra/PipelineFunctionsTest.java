@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -16,6 +18,7 @@ import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
+import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.lambda.IAlias;
 
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -33,7 +36,7 @@ class PipelineFunctionsTest {
         functions = new PipelineFunctions(stack, "Functions", PipelineFunctionsProps.builder()
                 .bucket(dataStore.artifactBucket())
                 .table(dataStore.metadataTable())
-                .code(TestFixtures.fakeFunctionCode())
+                .code(TestFixtures.fakeModuleCode())
                 .settings("evaluate", new FunctionSettings(1536, Duration.minutes(4)))
                 .codeVersion("0123abc")
                 .build());
@@ -41,18 +44,54 @@ class PipelineFunctionsTest {
     }
 
     @Test
-    void createsOneJava21SnapStartFunctionPerPipelineStep() {
-        template.resourceCountIs("AWS::Lambda::Function", 5);
-        for (String name : PipelineFunctions.NAMES) {
-            template.hasResourceProperties("AWS::Lambda::Function", Map.of(
-                    "Handler", PipelineFunctions.handlerOf(name),
+    void functionSpecs_listEveryFunctionOnceWithItsModuleAndHandler() {
+        assertThat(PipelineFunctions.NAMES).containsExactly("ingest", "preprocess", "train", "evaluate", "register",
+                "promote", "rollback", "requestApproval", "failRuns");
+        assertThat(PipelineFunctions.MODULES).containsExactly("ingest", "preprocess", "train", "evaluate",
+                "register");
+        assertThat(PipelineFunctions.FUNCTIONS).extracting(FunctionSpec::handler).doesNotHaveDuplicates();
+        assertThat(PipelineFunctions.handlerOf("ingest"))
+                .isEqualTo("dev.flywheel.functions.ingest.IngestHandler::handleRequest");
+        assertThat(PipelineFunctions.handlerOf("register"))
+                .isEqualTo("dev.flywheel.functions.register.RegisterHandler::handleRequest");
+        assertThat(PipelineFunctions.handlerOf("requestApproval"))
+                .isEqualTo("dev.flywheel.functions.register.RequestApprovalHandler::handleRequest");
+        assertThat(PipelineFunctions.handlerOf("failRuns"))
+                .isEqualTo("dev.flywheel.functions.register.FailRunsHandler::handleRequest");
+        assertThat(PipelineFunctions.specOf("rollback")).isEqualTo(new FunctionSpec("rollback", "register",
+                "dev.flywheel.functions.register.RollbackHandler", false));
+        assertThat(PipelineFunctions.FUNCTIONS).filteredOn(FunctionSpec::artifactBucket)
+                .extracting(FunctionSpec::name).containsExactly("ingest", "preprocess", "train", "evaluate");
+        assertThatThrownBy(() -> PipelineFunctions.handlerOf("approve"))
+                .hasMessageContaining("unknown function 'approve'");
+    }
+
+    @Test
+    void createsOneJava21SnapStartFunctionPerFunctionSpec() {
+        template.resourceCountIs("AWS::Lambda::Function", PipelineFunctions.FUNCTIONS.size());
+        for (FunctionSpec spec : PipelineFunctions.FUNCTIONS) {
+            assertThat(template.findResources("AWS::Lambda::Function", Map.of("Properties", Map.of(
+                    "Handler", spec.handler(),
                     "Runtime", "java21",
                     "Architectures", List.of("x86_64"),
                     "SnapStart", Map.of("ApplyOn", "PublishedVersions"),
-                    "TracingConfig", Map.of("Mode", "Active")));
+                    "TracingConfig", Map.of("Mode", "Active")))))
+                    .as(spec.name()).hasSize(1);
+            assertThat(stack.resolve(functions.functions().get(spec.name()).getFunctionArn()).toString())
+                    .contains("Functions" + spec.title() + "Function");
         }
-        assertThat(PipelineFunctions.handlerOf("ingest"))
-                .isEqualTo("dev.flywheel.functions.ingest.IngestHandler::handleRequest");
+    }
+
+    @Test
+    void runsEachModulesCodeAsOneAssetSharedByItsFunctions() {
+        Map<String, Object> keyByModule = new LinkedHashMap<>();
+        for (FunctionSpec spec : PipelineFunctions.FUNCTIONS) {
+            Object key = s3KeyOf(spec.handler());
+            Object moduleKey = keyByModule.computeIfAbsent(spec.module(), module -> key);
+            assertThat(key).as(spec.name() + " runs the " + spec.module() + " module's asset").isEqualTo(moduleKey);
+        }
+        assertThat(keyByModule).containsOnlyKeys(PipelineFunctions.MODULES);
+        assertThat(new HashSet<>(keyByModule.values())).as("one asset per module").hasSize(5);
     }
 
     @Test
@@ -67,6 +106,12 @@ class PipelineFunctionsTest {
             template.hasResourceProperties("AWS::Lambda::Function", Map.of(
                     "Handler", PipelineFunctions.handlerOf(name), "MemorySize", size.memoryMb(), "Timeout", 300));
         }
+        for (String name : List.of("promote", "rollback", "requestApproval", "failRuns")) {
+            template.hasResourceProperties("AWS::Lambda::Function", Map.of(
+                    "Handler", PipelineFunctions.handlerOf(name), "MemorySize", 512, "Timeout", 60));
+        }
+        assertThatThrownBy(() -> FunctionSettings.defaultsFor("inference"))
+                .hasMessageContaining("unknown function 'inference'");
     }
 
     @Test
@@ -82,13 +127,13 @@ class PipelineFunctionsTest {
                 "DJL_CACHE_DIR", "/tmp/djl");
         assertThat(template.findResources("AWS::Lambda::Function",
                 Map.of("Properties", Map.of("Environment", Map.of("Variables", variables)))))
-                .hasSize(5);
+                .hasSize(PipelineFunctions.FUNCTIONS.size());
     }
 
     @Test
     void publishesALiveAliasOnTheCurrentVersionOfEachFunction() {
-        template.resourceCountIs("AWS::Lambda::Version", 5);
-        template.resourceCountIs("AWS::Lambda::Alias", 5);
+        template.resourceCountIs("AWS::Lambda::Version", 9);
+        template.resourceCountIs("AWS::Lambda::Alias", 9);
         assertThat(functions.aliases()).containsOnlyKeys(PipelineFunctions.NAMES);
         for (String name : PipelineFunctions.NAMES) {
             IAlias alias = functions.aliases().get(name);
@@ -103,9 +148,9 @@ class PipelineFunctionsTest {
 
     @Test
     void writesLogsToARetainedLogGroupPerFunction() {
-        template.resourceCountIs("AWS::Logs::LogGroup", 5);
+        template.resourceCountIs("AWS::Logs::LogGroup", 9);
         assertThat(template.findResources("AWS::Logs::LogGroup",
-                Map.of("Properties", Map.of("RetentionInDays", 30)))).hasSize(5);
+                Map.of("Properties", Map.of("RetentionInDays", 30)))).hasSize(9);
         template.hasResourceProperties("AWS::Lambda::Function", Map.of(
                 "LoggingConfig", Map.of("LogGroup", Map.of("Ref", Match.stringLikeRegexp("FunctionsIngestLogs.*")))));
     }
@@ -113,7 +158,7 @@ class PipelineFunctionsTest {
     @Test
     void grantsEachFunctionOnlyItsLogsXrayTheBucketAndTheTable() {
         Map<String, Map<String, Object>> roles = template.findResources("AWS::IAM::Role");
-        assertThat(roles).hasSize(5);
+        assertThat(roles).hasSize(9);
         assertThat(roles.values()).allSatisfy(role ->
                 assertThat(((Map<?, ?>) role.get("Properties")).containsKey("ManagedPolicyArns")).isFalse());
 
@@ -151,23 +196,55 @@ class PipelineFunctionsTest {
     }
 
     @Test
-    void props_requireCodeForEveryFunctionAndNoUnknownOnes() {
+    void grantsTheRegisterModulesFunctionsTheTableButNoS3() {
+        for (FunctionSpec spec : PipelineFunctions.FUNCTIONS) {
+            List<Map<String, Object>> statements = statements(template.findResources("AWS::IAM::Policy", Map.of(
+                    "Properties", Map.of("Roles", List.of(Map.of("Ref", Match.stringLikeRegexp(
+                            "Functions" + spec.title() + "Role.*")))))).values());
+            assertThat(statements).as(spec.name()).isNotEmpty();
+            String actions = statements.stream().map(statement -> statement.get("Action").toString()).toList()
+                    .toString();
+            assertThat(actions).as(spec.name()).contains("dynamodb:PutItem", "xray:PutTraceSegments",
+                    "logs:PutLogEvents");
+            if (spec.artifactBucket()) {
+                assertThat(actions).as(spec.name()).contains("s3:PutObject", "s3:GetObject*");
+            } else {
+                assertThat(spec.module()).isEqualTo("register");
+                assertThat(actions).as(spec.name() + " never touches the artifact bucket").doesNotContain("s3:");
+                assertThat(statements.toString()).doesNotContain(TestFixtures.logicalId(stack,
+                        dataStore.artifactBucket()));
+            }
+        }
+    }
+
+    @Test
+    void props_requireCodeForEveryModuleAndNoUnknownModulesOrFunctions() {
         PipelineFunctionsProps.Builder withoutTrain = PipelineFunctionsProps.builder()
                 .bucket(dataStore.artifactBucket())
                 .table(dataStore.metadataTable())
-                .code(Map.of("ingest", TestFixtures.fakeFunctionCode().get("ingest")));
+                .code(Map.of("ingest", TestFixtures.fakeModuleCode().get("ingest")));
         assertThatThrownBy(withoutTrain::build)
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("no code for pipeline function(s) [evaluate, preprocess, register, train]");
+                .hasMessageContaining("no code for function module(s) [evaluate, preprocess, register, train]");
+
+        Map<String, Code> perFunction = new LinkedHashMap<>(TestFixtures.fakeModuleCode());
+        perFunction.put("promote", perFunction.get("register"));
+        PipelineFunctionsProps.Builder withFunctionCode = PipelineFunctionsProps.builder()
+                .bucket(dataStore.artifactBucket())
+                .table(dataStore.metadataTable())
+                .code(perFunction);
+        assertThatThrownBy(withFunctionCode::build)
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("code for unknown function module(s) [promote]");
 
         PipelineFunctionsProps.Builder withUnknown = PipelineFunctionsProps.builder()
                 .bucket(dataStore.artifactBucket())
                 .table(dataStore.metadataTable())
-                .code(TestFixtures.fakeFunctionCode())
+                .code(TestFixtures.fakeModuleCode())
                 .settings("inference", new FunctionSettings(512, Duration.seconds(30)));
         assertThatThrownBy(withUnknown::build)
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("unknown pipeline function(s) [inference]");
+                .hasMessageContaining("settings for unknown function(s) [inference]");
     }
 
     @Test
@@ -176,6 +253,16 @@ class PipelineFunctionsTest {
                 .hasMessageContaining("memoryMb must be between 128 and 10240");
         assertThatThrownBy(() -> new FunctionSettings(1024, Duration.minutes(16)))
                 .hasMessageContaining("timeout must be between 1 second and 15 minutes");
+    }
+
+    /** The {@code Code.S3Key} of the one function with {@code handler}. */
+    @SuppressWarnings("unchecked")
+    private Object s3KeyOf(String handler) {
+        Map<String, Map<String, Object>> found = template.findResources("AWS::Lambda::Function",
+                Map.of("Properties", Map.of("Handler", handler)));
+        assertThat(found).hasSize(1);
+        Map<String, Object> properties = (Map<String, Object>) found.values().iterator().next().get("Properties");
+        return ((Map<String, Object>) properties.get("Code")).get("S3Key");
     }
 
     @SuppressWarnings("unchecked")

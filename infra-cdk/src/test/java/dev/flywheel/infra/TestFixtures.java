@@ -18,16 +18,19 @@ final class TestFixtures {
     static final Path FIXTURE_DEFINITION = Path.of("src", "test", "resources", "statemachines",
             "training-pipeline-fixture.asl.json");
 
-    private static Path codeDir;
+    private static final Map<String, Path> CODE_DIRS = new LinkedHashMap<>();
 
     private TestFixtures() {
     }
 
-    /** A directory asset per pipeline function, so tests need no built jars. */
-    static Map<String, Code> fakeFunctionCode() {
+    /**
+     * A directory asset per function module, so tests need no built jars; each module's content differs, so their
+     * asset hashes (S3 keys) do too, as real jars' would.
+     */
+    static Map<String, Code> fakeModuleCode() {
         Map<String, Code> code = new LinkedHashMap<>();
-        for (String name : PipelineFunctions.NAMES) {
-            code.put(name, Code.fromAsset(codeDir().toString()));
+        for (String module : PipelineFunctions.MODULES) {
+            code.put(module, Code.fromAsset(codeDir(module).toString()));
         }
         return code;
     }
@@ -49,17 +52,17 @@ final class TestFixtures {
         }
     }
 
-    private static synchronized Path codeDir() {
-        if (codeDir == null) {
+    private static synchronized Path codeDir(String module) {
+        return CODE_DIRS.computeIfAbsent(module, m -> {
             try {
-                codeDir = Files.createTempDirectory("flywheel-fake-function");
-                Files.writeString(codeDir.resolve("README.txt"), "stand-in for a function jar in CDK tests\n");
-                codeDir.toFile().deleteOnExit();
-                codeDir.resolve("README.txt").toFile().deleteOnExit();
+                Path dir = Files.createTempDirectory("flywheel-fake-" + m + "-function");
+                Files.writeString(dir.resolve("README.txt"), "stand-in for the " + m + " function jar in CDK tests\n");
+                dir.toFile().deleteOnExit();
+                dir.resolve("README.txt").toFile().deleteOnExit();
+                return dir;
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-        }
-        return codeDir;
+        });
     }
 }

@@ -37,7 +37,7 @@ class TrainingPipelineTest {
         functions = new PipelineFunctions(stack, "Functions", PipelineFunctionsProps.builder()
                 .bucket(dataStore.artifactBucket())
                 .table(dataStore.metadataTable())
-                .code(TestFixtures.fakeFunctionCode())
+                .code(TestFixtures.fakeModuleCode())
                 .build());
         Map<String, Object> input = new LinkedHashMap<>();
         input.put("trigger", "schedule");
@@ -72,20 +72,26 @@ class TrainingPipelineTest {
         functions.aliases().forEach((name, alias) -> {
             Object aliasArn = stack.resolve(alias.getFunctionArn());
             assertThat(aliasArn.toString()).as("the alias ARN, not the function's").contains("LiveAlias");
-            substitutions.put(PipelineFunctions.titleCase(name) + "FunctionArn", aliasArn);
+            if (!name.equals("rollback")) {
+                substitutions.put(PipelineFunctions.specOf(name).placeholder(), aliasArn);
+            }
         });
         assertThat(substitutions).containsOnlyKeys("IngestFunctionArn", "PreprocessFunctionArn",
-                "TrainFunctionArn", "EvaluateFunctionArn", "RegisterFunctionArn");
+                "TrainFunctionArn", "EvaluateFunctionArn", "RegisterFunctionArn", "PromoteFunctionArn",
+                "RequestApprovalFunctionArn", "FailRunsFunctionArn");
 
+        // exactly these eight: rollback, which the definition does not name, is not bound
         template.hasResourceProperties("AWS::StepFunctions::StateMachine", Map.of(
                 "DefinitionString", TestFixtures.fixtureDefinition(),
-                "DefinitionSubstitutions", substitutions));
+                "DefinitionSubstitutions", Match.exact(substitutions)));
     }
 
     @Test
-    void stateMachine_mayInvokeTheAliasesAndNothingElseInLambda() {
-        List<Object> aliasArns = functions.aliases().values().stream()
-                .map(alias -> stack.resolve(alias.getFunctionArn())).toList();
+    void stateMachine_mayInvokeTheAliasesItsDefinitionNamesAndNothingElseInLambda() {
+        List<Object> aliasArns = functions.aliases().entrySet().stream()
+                .filter(alias -> !alias.getKey().equals("rollback"))
+                .map(alias -> stack.resolve(alias.getValue().getFunctionArn())).toList();
+        assertThat(aliasArns).hasSize(8);
         Map<String, Map<String, Object>> policies = template.findResources("AWS::IAM::Policy", Map.of(
                 "Properties", Map.of("Roles", List.of(Map.of("Ref", Match.stringLikeRegexp(
                         "TrainingPipelineStateMachineRole.*"))))));
@@ -98,8 +104,8 @@ class TrainingPipelineTest {
                             "Effect", "Allow",
                             "Resource", aliasArn))))));
         }
-        assertThat(document.split("lambda:", -1)).hasSize(6); // five InvokeFunction statements, no other action
-        assertThat(document).doesNotContain("lambda:*", "states:");
+        assertThat(document.split("lambda:", -1)).hasSize(9); // eight InvokeFunction statements, no other action
+        assertThat(document).doesNotContain("lambda:*", "states:", "FunctionsRollback");
     }
 
     @Test
@@ -135,6 +141,15 @@ class TrainingPipelineTest {
                         "Action", "states:StartExecution",
                         "Effect", "Allow",
                         "Resource", stack.resolve(pipeline.stateMachine().getStateMachineArn()))))));
+    }
+
+    @Test
+    void invokedBy_keepsOnlyTheFunctionsWhosePlaceholderTheDefinitionUses() {
+        assertThat(TrainingPipeline.invokedBy(TestFixtures.fixtureDefinition(), functions.aliases()))
+                .containsOnlyKeys("ingest", "preprocess", "train", "evaluate", "register", "promote",
+                        "requestApproval", "failRuns");
+        assertThat(TrainingPipeline.invokedBy("{\"FunctionName\": \"${RollbackFunctionArn}\"}", functions.aliases()))
+                .containsOnlyKeys("rollback");
     }
 
     @Test
