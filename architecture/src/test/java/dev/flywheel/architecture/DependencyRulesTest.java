@@ -18,6 +18,8 @@ class DependencyRulesTest {
             "ai.djl..", "ml.dmlc..", "org.apache.datasketches..", "org.apache.commons.csv.."};
     private static final String[] OUTSIDE_SHARED = {"dev.flywheel.cli..", "dev.flywheel.functions..",
             "dev.flywheel.statemachines..", "dev.flywheel.infra.."};
+    private static final String[] OUTSIDE_RUNTIME = {"dev.flywheel.cli..", "dev.flywheel.functions..",
+            "dev.flywheel.infra.."};
     private static final String[] SHARED = {"shared/core", "shared/testing", "shared/store-local", "shared/store-aws",
             "shared/serving", "shared/training", "shared/xgboost"};
 
@@ -66,6 +68,13 @@ class DependencyRulesTest {
     void nothingInSharedImportsTheCliTheFunctionsOrTheRuntime() {
         noClasses().should().dependOnClassesThat().resideInAnyPackage(OUTSIDE_SHARED)
                 .check(ModuleClasses.mainAndTest(SHARED));
+    }
+
+    @Test
+    void theEmbeddedRuntimeKnowsOnlyCore() {
+        noClasses().should().dependOnClassesThat().resideInAnyPackage(concat(concat(ADAPTERS, ML), OUTSIDE_RUNTIME))
+                .because("the interpreter runs any definition; which functions a Task calls is the caller's wiring")
+                .check(ModuleClasses.main("statemachines"));
     }
 
     private static String[] concat(String[] a, String[] b) {

@@ -30,6 +30,7 @@ public final class FlywheelCli {
         System.setProperty("log4j2.configurationFile", "classpath:flywheel-cli-log4j2.xml");
         System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
         ScratchFolder.sweepAbandoned();
+        ScratchFolder.adoptSystemTemp();
         int code;
         try {
             code = execute(args);

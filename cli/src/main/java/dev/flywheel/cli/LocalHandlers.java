@@ -1,6 +1,6 @@
 package dev.flywheel.cli;
 
-import dev.flywheel.cli.local.LocalFunctions;
+import dev.flywheel.statemachines.local.LocalFunctions;
 import dev.flywheel.config.FlywheelConfig;
 import dev.flywheel.functions.evaluate.EvaluateHandler;
 import dev.flywheel.functions.ingest.IngestHandler;

@@ -1,8 +1,8 @@
 package dev.flywheel.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.flywheel.cli.runtime.ExecutionListener;
-import dev.flywheel.cli.runtime.HistoryEvent;
+import dev.flywheel.statemachines.runtime.ExecutionListener;
+import dev.flywheel.statemachines.runtime.HistoryEvent;
 import dev.flywheel.lambda.LambdaErrors;
 import dev.flywheel.logging.WorkProgress;
 import java.io.PrintStream;

@@ -1,8 +1,8 @@
 package dev.flywheel.cli;
 
-import dev.flywheel.cli.local.LocalFunctions;
-import dev.flywheel.cli.local.LocalRuntime;
-import dev.flywheel.cli.runtime.Sleeper;
+import dev.flywheel.statemachines.local.LocalFunctions;
+import dev.flywheel.statemachines.local.LocalRuntime;
+import dev.flywheel.statemachines.runtime.Sleeper;
 import dev.flywheel.config.FlywheelConfig;
 import dev.flywheel.store.Stores;
 import dev.flywheel.store.aws.AwsStores;

@@ -2,9 +2,9 @@ package dev.flywheel.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.flywheel.cli.runtime.ExecutionListener;
-import dev.flywheel.cli.runtime.ExecutionResult;
-import dev.flywheel.cli.runtime.ExecutionStatus;
+import dev.flywheel.statemachines.runtime.ExecutionListener;
+import dev.flywheel.statemachines.runtime.ExecutionResult;
+import dev.flywheel.domain.ExecutionStatus;
 import dev.flywheel.config.FlywheelConfig;
 import dev.flywheel.domain.ModelVersion;
 import dev.flywheel.store.aws.AwsClients;

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.flywheel.cli.runtime.ExecutionOptions;
-import dev.flywheel.cli.runtime.Interpreter;
-import dev.flywheel.cli.runtime.StateMachine;
-import dev.flywheel.cli.runtime.TaskFailedException;
+import dev.flywheel.statemachines.runtime.ExecutionOptions;
+import dev.flywheel.statemachines.runtime.Interpreter;
+import dev.flywheel.statemachines.runtime.StateMachine;
+import dev.flywheel.statemachines.runtime.TaskFailedException;
 import dev.flywheel.json.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

@@ -44,6 +44,19 @@ public final class ScratchFolder {
         return f;
     }
 
+    /**
+     * Points the JVM's temp folder (and SQLite's, which extracts its native library) at this process's folder, so
+     * that what libraries write there (xgboost4j and SQLite extract their native libraries, about 17 MB, to temp
+     * files) goes with the folder when the process ends or is swept. Call it first thing in {@code main}: the JVM
+     * reads {@code java.io.tmpdir} once, on its first temp file. Returns the folder.
+     */
+    public static Path adoptSystemTemp() {
+        Path f = get();
+        System.setProperty("org.sqlite.tmpdir", f.toString());
+        System.setProperty("java.io.tmpdir", f.toString());
+        return f;
+    }
+
     /** A new empty file in this process's folder. */
     public static Path createFile(String prefix, String suffix) {
         try {

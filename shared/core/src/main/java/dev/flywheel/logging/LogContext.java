@@ -11,7 +11,8 @@ import org.slf4j.MDC;
 public final class LogContext implements AutoCloseable {
     public static final String RUN_ID = "runId";
     public static final String MODEL = "model";
-    public static final String VERSION = "version";
+    public static final String DATASET = "dataset";
+    public static final String DATASET_VERSION = "datasetVersion";
     public static final String REQUEST_ID = "requestId";
     public static final String EXECUTION_ID = "executionId";
 

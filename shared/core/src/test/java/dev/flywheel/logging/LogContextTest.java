@@ -18,10 +18,10 @@ class LogContextTest {
     @Test
     void logContext_putsKeysForTheBlockOnlyAndSkipsNulls() {
         try (LogContext ignored = LogContext.with(LogContext.RUN_ID, "run-7", LogContext.MODEL, "credit-risk",
-                LogContext.VERSION, null)) {
+                LogContext.DATASET, null)) {
             assertThat(MDC.get("runId")).isEqualTo("run-7");
             assertThat(MDC.get("model")).isEqualTo("credit-risk");
-            assertThat(MDC.get("version")).isNull();
+            assertThat(MDC.get("dataset")).isNull();
         }
         assertThat(MDC.get("runId")).isNull();
     }

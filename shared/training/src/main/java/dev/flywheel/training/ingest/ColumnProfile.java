@@ -1,6 +1,5 @@
 package dev.flywheel.training.ingest;
 
-import dev.flywheel.training.steps.ColumnDomains;
 
 import dev.flywheel.domain.Column;
 import dev.flywheel.domain.ColumnRole;

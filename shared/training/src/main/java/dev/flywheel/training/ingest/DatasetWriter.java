@@ -1,6 +1,5 @@
 package dev.flywheel.training.ingest;
 
-import dev.flywheel.training.steps.ColumnDomains;
 import dev.flywheel.training.steps.IngestRequest;
 import dev.flywheel.training.steps.IngestResult;
 

@@ -1,7 +1,6 @@
 package dev.flywheel.training.ingest;
 
 import dev.flywheel.store.Stores;
-import dev.flywheel.training.steps.ColumnDomains;
 import dev.flywheel.training.steps.IngestRequest;
 import dev.flywheel.training.steps.IngestResult;
 
@@ -65,7 +64,7 @@ public final class IngestService {
         SourceFile.checkGiven(request.source());
         double maxBad = maxBadRowFraction(request);
         String format = SourceFile.format(request);
-        try (LogContext ignored = LogContext.with("dataset", name);
+        try (LogContext ignored = LogContext.with(LogContext.DATASET, name);
              SourceFile source = SourceFile.fetch(artifacts, request.source(), format)) {
             return ingest(name, request, source, maxBad);
         }

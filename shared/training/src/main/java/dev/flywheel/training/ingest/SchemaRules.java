@@ -64,8 +64,8 @@ final class SchemaRules {
         for (String id : request.id()) {
             requireColumn(id, header, "id column");
             if (id.equals(target) || request.exclude().contains(id)) {
-                throw new InvalidInputException("column '" + id + "' cannot be both an id and the "
-                        + (id.equals(target) ? "target" : "an excluded column"));
+                throw new InvalidInputException("column '" + id + "' cannot be both an id and "
+                        + (id.equals(target) ? "the target" : "an excluded column"));
             }
         }
     }

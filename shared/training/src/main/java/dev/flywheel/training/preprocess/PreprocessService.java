@@ -74,7 +74,7 @@ public final class PreprocessService {
     public PreprocessResult preprocess(PreprocessRequest request) {
         long start = System.nanoTime();
         DatasetVersion dataset = dataset(request);
-        try (LogContext ignored = LogContext.with("dataset", dataset.name(), "datasetVersion", dataset.version())) {
+        try (LogContext ignored = LogContext.with(LogContext.DATASET, dataset.name(), LogContext.DATASET_VERSION, dataset.version())) {
             Schema schema = dataset.schema();
             Column target = schema.target().orElseThrow(() -> new InvalidInputException(
                     "dataset '" + dataset.name() + "' has no target column"));
