@@ -47,7 +47,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * The five handlers in sequence, bytes in and bytes out as Lambda runs them, on the bundled credit-g data.
  */
 class PipelineHandlersChainTest {
-    private static final Path CREDIT_G = Path.of("../../examples/credit-g/credit-g.csv").toAbsolutePath().normalize();
+    private static final Path CREDIT_G = Path.of("../examples/credit-g/credit-g.csv").toAbsolutePath().normalize();
 
     @TempDir
     Path home;
