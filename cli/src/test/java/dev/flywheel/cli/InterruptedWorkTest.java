@@ -125,7 +125,11 @@ class InterruptedWorkTest {
                         .filter(ev -> ev.type().equals("TaskScheduled")
                                 && ev.details().path("resource").asText().endsWith(".waitForTaskToken"))
                         .map(ExecutionEvent::details).findFirst())
-                .map(details -> details.path("parameters").path("Payload").path("taskToken").asText()));
+                .map(details -> details.path("parameters").path("Payload").path("taskToken").asText())
+                // The token is in TaskScheduled before the approval step has run; it is answerable once the
+                // waiter has recorded it (when the CLI prints its approve hint). Kill only then, or approve would
+                // rightly say there is no such token: a race that made this test fail under load.
+                .filter(t -> registries.executions().findTaskToken(t).isPresent()));
 
         child.destroyForcibly();
         assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
