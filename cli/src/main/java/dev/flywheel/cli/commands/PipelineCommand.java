@@ -61,7 +61,7 @@ public final class PipelineCommand {
         List<String> naValues = new ArrayList<>();
         @Option(names = "--task", paramLabel = "TASK", description = "binary, multiclass or regression (default: inferred).")
         String task;
-        @Option(names = "--candidates", defaultValue = "4", paramLabel = "N", description = "Hyper-parameter candidates trained in parallel (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--candidates", defaultValue = "4", paramLabel = "N", description = "Hyper-parameter candidates trained in parallel, 1 to " + PipelineRunner.MAX_CANDIDATES + " (default: ${DEFAULT-VALUE}).")
         int candidates;
         @Option(names = "--seed", defaultValue = "" + TrainRequest.DEFAULT_SEED, paramLabel = "S",
                 description = "Seed of the training randomness (default: ${DEFAULT-VALUE}). The split does not depend on "
