@@ -28,15 +28,16 @@ final class LocalHandlers {
     }
 
     static LocalFunctions register(LocalFunctions functions, FlywheelConfig config, Stores stores, Clock clock) {
+        RegisterService registry = RegisterService.over(stores, clock);
         return functions
                 .add("Ingest", () -> new IngestHandler(IngestService.over(stores, clock)))
                 .add("Preprocess", () -> new PreprocessHandler(PreprocessService.over(stores, clock)))
                 .add("Train", () -> new TrainHandler(TrainService.over(stores, clock, config.codeVersion())))
                 .add("Evaluate", () -> new EvaluateHandler(EvaluateService.over(stores, clock)))
-                .add("Register", () -> new RegisterHandler(RegisterService.over(stores, clock)))
-                .add("Promote", () -> new PromoteHandler(RegisterService.over(stores, clock)))
-                .add("Rollback", () -> new RollbackHandler(RegisterService.over(stores, clock)))
-                .add("RequestApproval", () -> new RequestApprovalHandler(RegisterService.over(stores, clock)))
-                .add("FailRuns", () -> new FailRunsHandler(RegisterService.over(stores, clock)));
+                .add("Register", () -> new RegisterHandler(registry))
+                .add("Promote", () -> new PromoteHandler(registry))
+                .add("Rollback", () -> new RollbackHandler(registry))
+                .add("RequestApproval", () -> new RequestApprovalHandler(registry))
+                .add("FailRuns", () -> new FailRunsHandler(registry));
     }
 }

@@ -24,6 +24,8 @@ public final class ScratchFolder {
     private static final Logger LOG = LoggerFactory.getLogger(ScratchFolder.class);
     private static final String PREFIX = "flywheel-";
     private static final Pattern NAME = Pattern.compile("flywheel-(\\d+)-(\\d+)");
+    /** The system temp folder as the JVM started with it: {@link #adoptSystemTemp} moves the property, not this. */
+    private static final Path SYSTEM_TEMP = Path.of(System.getProperty("java.io.tmpdir"));
     private static volatile Path folder;
 
     private ScratchFolder() {
@@ -36,7 +38,7 @@ public final class ScratchFolder {
             synchronized (ScratchFolder.class) {
                 f = folder;
                 if (f == null) {
-                    f = create(Path.of(System.getProperty("java.io.tmpdir")));
+                    f = create(SYSTEM_TEMP);
                     folder = f;
                 }
             }
@@ -48,13 +50,19 @@ public final class ScratchFolder {
      * Points the JVM's temp folder (and SQLite's, which extracts its native library) at this process's folder, so
      * that what libraries write there (xgboost4j and SQLite extract their native libraries, about 17 MB, to temp
      * files) goes with the folder when the process ends or is swept. Call it first thing in {@code main}: the JVM
-     * reads {@code java.io.tmpdir} once, on its first temp file. Returns the folder.
+     * reads {@code java.io.tmpdir} once, on its first temp file. Sweeping and caches meant to outlive the process
+     * ({@link #systemTemp}) keep using the system temp folder. Returns the folder.
      */
     public static Path adoptSystemTemp() {
         Path f = get();
         System.setProperty("org.sqlite.tmpdir", f.toString());
         System.setProperty("java.io.tmpdir", f.toString());
         return f;
+    }
+
+    /** The system temp folder, for caches meant to outlive this process (DJL's engine cache). */
+    public static Path systemTemp() {
+        return SYSTEM_TEMP;
     }
 
     /** A new empty file in this process's folder. */
@@ -109,7 +117,7 @@ public final class ScratchFolder {
      * @return how many folders were deleted
      */
     public static int sweepAbandoned() {
-        return sweep(Path.of(System.getProperty("java.io.tmpdir")));
+        return sweep(SYSTEM_TEMP);
     }
 
     /** Deletes the folders of Flywheel processes that are gone (or whose pid now belongs to another process). */

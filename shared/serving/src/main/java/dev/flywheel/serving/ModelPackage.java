@@ -70,11 +70,11 @@ public final class ModelPackage {
             }
             if (System.getProperty("DJL_CACHE_DIR") == null && FlywheelConfig.environment("DJL_CACHE_DIR") == null) {
                 System.setProperty("DJL_CACHE_DIR",
-                        Path.of(System.getProperty("java.io.tmpdir"), "djl-cache").toString());
+                        ScratchFolder.systemTemp().resolve("djl-cache").toString());
             }
             if (System.getProperty("ENGINE_CACHE_DIR") == null && FlywheelConfig.environment("ENGINE_CACHE_DIR") == null) {
                 System.setProperty("ENGINE_CACHE_DIR",
-                        Path.of(System.getProperty("java.io.tmpdir"), "djl-cache").toString());
+                        ScratchFolder.systemTemp().resolve("djl-cache").toString());
             }
         }
     }
