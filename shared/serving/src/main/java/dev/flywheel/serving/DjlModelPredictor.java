@@ -3,6 +3,7 @@ package dev.flywheel.serving;
 import ai.djl.inference.Predictor;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.TranslateException;
+import dev.flywheel.domain.Schema;
 import dev.flywheel.io.ScratchFolder;
 
 import java.nio.file.Path;
@@ -18,15 +19,17 @@ public final class DjlModelPredictor implements AutoCloseable {
     private final Predictor<FeatureRows, Predictions> predictor;
     private final ModelMetadata metadata;
     private final FittedPipeline pipeline;
+    private final Schema schema;
     private final String packageSha256;
     private final Path directory;
 
     DjlModelPredictor(ZooModel<FeatureRows, Predictions> model, ModelMetadata metadata, FittedPipeline pipeline,
-                      String packageSha256, Path directory) {
+                      Schema schema, String packageSha256, Path directory) {
         this.model = model;
         this.predictor = model.newPredictor();
         this.metadata = metadata;
         this.pipeline = pipeline;
+        this.schema = schema;
         this.packageSha256 = packageSha256;
         this.directory = directory;
     }
@@ -37,6 +40,11 @@ public final class DjlModelPredictor implements AutoCloseable {
 
     public FittedPipeline pipeline() {
         return pipeline;
+    }
+
+    /** The schema of the dataset the model was trained on: the input columns and their types. */
+    public Schema schema() {
+        return schema;
     }
 
     public String packageSha256() {

@@ -6,6 +6,7 @@ import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
 import dev.flywheel.io.ScratchFolder;
+import dev.flywheel.domain.Schema;
 import dev.flywheel.json.Json;
 import dev.flywheel.store.ArtifactStore;
 import dev.flywheel.store.ArtifactIntegrityException;
@@ -40,6 +41,7 @@ public final class ModelPackage {
         String sha = Hashing.sha256(zip);
         FittedPipeline pipeline = Json.read(text(files, PackageFiles.PIPELINE), FittedPipeline.class);
         ModelMetadata metadata = Json.read(text(files, PackageFiles.METADATA), ModelMetadata.class);
+        Schema schema = Json.read(text(files, PackageFiles.SCHEMA), Schema.class);
         Path dir = null;
         try {
             dir = ScratchFolder.createDirectory("model-");
@@ -52,7 +54,7 @@ public final class ModelPackage {
                     .optTranslator(new FeatureTranslator(pipeline))
                     .build();
             ZooModel<FeatureRows, Predictions> model = criteria.loadModel();
-            return new DjlModelPredictor(model, metadata, pipeline, sha, dir);
+            return new DjlModelPredictor(model, metadata, pipeline, schema, sha, dir);
         } catch (IOException | ModelNotFoundException | MalformedModelException | RuntimeException e) {
             ScratchFolder.delete(dir);
             if (e instanceof RuntimeException runtime) {
