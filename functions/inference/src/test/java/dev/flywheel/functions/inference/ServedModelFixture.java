@@ -43,8 +43,12 @@ final class ServedModelFixture implements AutoCloseable {
     }
 
     static ServedModelFixture train(Path home, Path uploads, String model, MlTask task, int versions) {
+        return train(LocalStores.open(home, Clock.systemUTC()), uploads, model, task, versions);
+    }
+
+    /** Over given stores (S3 and DynamoDB on an emulator, for instance); the fixture closes them. */
+    static ServedModelFixture train(Stores stores, Path uploads, String model, MlTask task, int versions) {
         Clock clock = Clock.systemUTC();
-        Stores stores = LocalStores.open(home, clock);
         String source = SyntheticCsv.write(uploads, model + ".csv", task, 400, 7).toUri().toString();
         var ingested = new IngestService(stores.artifacts(), stores.registries().datasets(), clock)
                 .ingest(IngestRequest.of(model + "-data", source, "target")).dataset();

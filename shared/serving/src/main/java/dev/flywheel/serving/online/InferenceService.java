@@ -156,7 +156,7 @@ public final class InferenceService implements AutoCloseable {
         Instant now = clock.instant();
         List<FeedbackRecord> records = new ArrayList<>();
         for (int i = 0; i < list.size(); i++) {
-            records.add(feedbackItem(model, pipeline, list.get(i), list.size() == 1 ? "" : "feedback[" + i + "].",
+            records.add(feedbackItem(model, pipeline, list.get(i), list.size() == 1 ? "" : "feedback[" + i + "]: ",
                     now));
         }
         log.writeFeedback(model, records);
