@@ -52,6 +52,14 @@ class DependencyRulesTest {
     }
 
     @Test
+    void theInferenceFunctionImportsNothingOfTraining() {
+        noClasses().should().dependOnClassesThat()
+                .resideInAnyPackage("dev.flywheel.training..", "dev.flywheel.xgboost..", "ml.dmlc..")
+                .because("the inference jar carries serving only (its tests train models, in test scope)")
+                .check(ModuleClasses.main("functions/inference"));
+    }
+
+    @Test
     void trainingImportsNoTrainer() {
         noClasses().should().dependOnClassesThat().resideInAnyPackage("dev.flywheel.xgboost..", "ml.dmlc..")
                 .because("only the train function carries the XGBoost trainer")

@@ -25,6 +25,8 @@ class FunctionJarsIT {
     private static final Set<String> TRAINS = Set.of("train");
     /** The functions that predict: the only ones that may carry DJL and XGBoost's natives. */
     private static final Set<String> PREDICTS = Set.of("train", "evaluate", "inference");
+    /** The functions behind the API: serving only, no ingest, preprocessing or evaluation code. */
+    private static final Set<String> SERVES = Set.of("inference");
     private static final String PLUGIN_CACHE = "META-INF/org/apache/logging/log4j/core/config/plugins/Log4j2Plugins.dat";
 
     static List<String> functions() {
@@ -57,6 +59,10 @@ class FunctionJarsIT {
             if (!TRAINS.contains(function)) {
                 assertThat(packages).as("training code in a function that does not train")
                         .noneMatch(p -> p.startsWith("dev.flywheel.xgboost"));
+            }
+            if (SERVES.contains(function)) {
+                assertThat(packages).as("training code in the inference jar")
+                        .noneMatch(p -> p.startsWith("dev.flywheel.training"));
             }
             if (!PREDICTS.contains(function)) {
                 assertThat(roots).as("a model runtime in a function that does not predict")
