@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import dev.flywheel.config.FlywheelConfig;
 import dev.flywheel.config.ServingConfig;
-import dev.flywheel.io.ScratchFolder;
 import dev.flywheel.json.Json;
 import dev.flywheel.serving.online.InferenceService;
 import dev.flywheel.store.aws.AwsStores;
@@ -52,7 +51,6 @@ public final class InferenceHandler implements RequestStreamHandler, Resource {
     }
 
     private static InferenceService fromEnvironment() {
-        ScratchFolder.adoptSystemTemp();
         FlywheelConfig config = FlywheelConfig.fromEnvironment();
         Clock clock = Clock.systemUTC();
         return new InferenceService(AwsStores.open(config, clock), clock, ServingConfig.fromEnvironment());

@@ -43,6 +43,7 @@ public final class CaptureWriter implements AutoCloseable {
     private final AtomicLong batches = new AtomicLong();
     private final Thread thread;
     private final Object writing = new Object();
+    private final java.util.concurrent.Semaphore ready = new java.util.concurrent.Semaphore(0);
     private volatile boolean stopped;
 
     public CaptureWriter(ArtifactStore store, Clock clock, int batchRows, Duration maxAge) {
@@ -113,8 +114,8 @@ public final class CaptureWriter implements AutoCloseable {
         synchronized (buffers) {
             buffers.values().stream().filter(b -> !b.rows.isEmpty()).forEach(b -> all.add(b.detach()));
         }
-        pending.drainTo(all);
         synchronized (writing) {
+            pending.drainTo(all);
             all.forEach(this::write);
         }
     }
@@ -127,7 +128,9 @@ public final class CaptureWriter implements AutoCloseable {
     }
 
     private void enqueue(Batch batch) {
-        if (!pending.offer(batch)) {
+        if (pending.offer(batch)) {
+            ready.release();
+        } else {
             dropped.addAndGet(batch.rows.size());
             LOG.warn("capture writer is behind ({} batches waiting): dropped {} captured rows of model {}",
                     MAX_PENDING, batch.rows.size(), batch.model);
@@ -137,8 +140,11 @@ public final class CaptureWriter implements AutoCloseable {
     private void run() {
         while (!stopped) {
             try {
-                Batch batch = pending.poll(200, TimeUnit.MILLISECONDS);
+                // A batch is taken and written under one lock, so that flush() sees every batch either waiting or
+                // written, never in between.
+                ready.tryAcquire(200, TimeUnit.MILLISECONDS);
                 synchronized (writing) {
+                    Batch batch = pending.poll();
                     if (batch != null) {
                         write(batch);
                     }
