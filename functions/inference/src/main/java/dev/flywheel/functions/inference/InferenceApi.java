@@ -53,6 +53,11 @@ public final class InferenceApi {
             "GET /v2/health/live",
             "GET /openapi.json");
 
+    private static final String[] METHODS = ROUTES.stream().map(r -> r.substring(0, r.indexOf(' ')))
+            .toArray(String[]::new);
+    private static final String[][] TEMPLATES = ROUTES.stream().map(r -> segments(r.substring(r.indexOf(' ') + 1)))
+            .toArray(String[][]::new);
+
     private final InferenceService service;
     private final Clock clock;
     private final EmbeddedMetrics metrics;
@@ -326,10 +331,11 @@ public final class InferenceApi {
 
     /** @throws ApiException 404 for a path with no route, 405 for a path with a route under another method */
     static Match match(String method, String[] path) {
-        List<String> allowed = new java.util.ArrayList<>();
-        for (String route : ROUTES) {
-            int space = route.indexOf(' ');
-            String[] template = segments(route.substring(space + 1));
+        List<String> allowed = new java.util.ArrayList<>(2);
+        for (int r = 0; r < ROUTES.size(); r++) {
+            String route = ROUTES.get(r);
+            String routeMethod = METHODS[r];
+            String[] template = TEMPLATES[r];
             if (template.length != path.length) {
                 continue;
             }
@@ -344,10 +350,10 @@ public final class InferenceApi {
                 }
             }
             if (matches) {
-                if (route.substring(0, space).equals(method)) {
+                if (routeMethod.equals(method)) {
                     return new Match(route, name, version);
                 }
-                allowed.add(route.substring(0, space));
+                allowed.add(routeMethod);
             }
         }
         String shown = "/" + String.join("/", path);

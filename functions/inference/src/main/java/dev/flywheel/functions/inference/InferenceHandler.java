@@ -37,7 +37,7 @@ public final class InferenceHandler implements RequestStreamHandler, Resource {
     public InferenceHandler() {
         this(fromEnvironment(), System.out);
         try {
-            api.service().prime();
+            api.service().preload();
         } catch (RuntimeException e) {
             // Not fatal at cold start: requests answer with what is wrong (404, 503), and the next one tries again.
             LOG.error("the configured model could not be loaded at cold start: {}", e.getMessage());

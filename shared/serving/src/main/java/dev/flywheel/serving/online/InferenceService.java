@@ -205,12 +205,22 @@ public final class InferenceService implements AutoCloseable {
         return new FeedbackRecord(id.textValue(), index, model, text, null, now);
     }
 
-    /** Before a SnapStart snapshot: load the configured model and run predictions, so the snapshot holds it warm. */
+    /** At cold start: load and check the configured model's champion, so the first request finds it ready. */
+    public void preload() {
+        if (config.model() != null) {
+            models.preload(config.model(), ModelAlias.CHAMPION);
+        }
+    }
+
+    /**
+     * Before a SnapStart snapshot: load the configured model and run predictions through it (JIT, the native
+     * library, the feature pipeline), so the snapshot holds it warm; nothing buffered goes into the snapshot.
+     */
     public void prime() {
         if (config.model() == null) {
             return;
         }
-        models.preload(config.model(), ModelAlias.CHAMPION);
+        preload();
         try (ServedModel.Lease lease = models.acquire(config.model(), ModelSelector.champion())) {
             Map<String, Object> typical = Primer.typicalRow(pipelineOf(lease));
             for (int i = 0; i < 200; i++) {
