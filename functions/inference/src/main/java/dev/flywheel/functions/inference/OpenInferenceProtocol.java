@@ -65,7 +65,7 @@ final class OpenInferenceProtocol {
             }
             if (rows < 0) {
                 rows = n;
-                InstanceReader.checkCount(n, maxInstances);
+                InstanceReader.checkCount(n, maxInstances, "the inputs' rows");
                 out = new ArrayList<>(n);
                 for (int r = 0; r < n; r++) {
                     out.add(new LinkedHashMap<>());
@@ -75,15 +75,12 @@ final class OpenInferenceProtocol {
                         + ": every input needs the same first dimension");
             }
             if (!reader.isFeature(name)) {
-                reader.unknown(name, 0);
+                reader.unknown(name, "the request has");
                 continue;
             }
             for (int r = 0; r < n; r++) {
                 JsonNode value = data.get(r);
-                if ("BYTES".equals(datatype) && value.isNumber() || !"BYTES".equals(datatype) && value.isTextual()) {
-                    throw new InvalidInputException(where + " is " + datatype + " but data[" + r + "] is "
-                            + (value.isNumber() ? "a number" : "a text"));
-                }
+                checkType(datatype, value, where, r);
                 out.get(r).put(name, reader.value(name, value, r));
             }
         }
@@ -96,10 +93,28 @@ final class OpenInferenceProtocol {
         return out;
     }
 
+    /** A value must match its tensor's datatype (null stands for a missing value in any tensor). */
+    private static void checkType(String datatype, JsonNode value, String where, int row) {
+        if (value.isNull()) {
+            return;
+        }
+        boolean ok = switch (datatype) {
+            case "BYTES" -> value.isTextual();
+            case "BOOL" -> value.isBoolean();
+            case "FP16", "FP32", "FP64" -> value.isNumber();
+            default -> value.isIntegralNumber() || value.isNumber() && value.doubleValue() == Math.rint(
+                    value.doubleValue()) && Double.isFinite(value.doubleValue());
+        };
+        if (!ok) {
+            throw new InvalidInputException(where + " is " + datatype + " but data[" + row + "] is "
+                    + InstanceReader.kind(value));
+        }
+    }
+
     private static int length(JsonNode shape, String where) {
         if (shape == null || !shape.isArray() || shape.isEmpty() || shape.size() > 2
-                || !shape.get(0).canConvertToInt() || shape.get(0).intValue() < 0
-                || shape.size() == 2 && shape.get(1).asInt(-1) != 1) {
+                || !shape.get(0).isIntegralNumber() || !shape.get(0).canConvertToInt() || shape.get(0).intValue() < 0
+                || shape.size() == 2 && !(shape.get(1).isIntegralNumber() && shape.get(1).intValue() == 1)) {
             throw new InvalidInputException(where + " needs a shape [N] or [N, 1], got " + shape);
         }
         return shape.get(0).intValue();

@@ -202,7 +202,17 @@ class BadRequestTest {
                         "datatype", "FP64", "shape", List.of(1), "data", List.of("a"))))), "is FP64 but data[0]"),
                 Arguments.of("a feature missing", Json.write(Map.of("inputs", List.of(x0))), "has no input 'x1'"),
                 Arguments.of("unknown input", Json.write(Map.of("inputs", List.of(Map.of("name", "zzz",
-                        "datatype", "FP64", "shape", List.of(1), "data", List.of(1))))), "unknown feature 'zzz'"),
+                        "datatype", "FP64", "shape", List.of(1), "data", List.of(1))))), "the request has an unknown feature 'zzz'"),
+                Arguments.of("the target as an input", Json.write(Map.of("inputs", List.of(Map.of("name", "target",
+                        "datatype", "BYTES", "shape", List.of(1), "data", List.of("yes"))))),
+                        "the request has 'target', the model's target"),
+                Arguments.of("no rows", Json.write(Map.of("inputs", List.of(Map.of("name", "x0", "datatype", "FP64",
+                        "shape", List.of(0), "data", List.of())))), "the inputs' rows are empty"),
+                Arguments.of("fractional shape", Json.write(Map.of("inputs", List.of(Map.of("name", "x0",
+                        "datatype", "FP64", "shape", List.of(1.5), "data", List.of(1))))), "shape [N] or [N, 1]"),
+                Arguments.of("fraction in an INT64 tensor", Json.write(Map.of("inputs", List.of(Map.of("name", "x0",
+                        "datatype", "INT64", "shape", List.of(1), "data", List.of(1.5))))),
+                        "is INT64 but data[0] is the number 1.5"),
                 Arguments.of("2-D shape", Json.write(Map.of("inputs", List.of(Map.of("name", "x0",
                         "datatype", "FP64", "shape", List.of(1, 3), "data", List.of(1, 2, 3))))), "shape [N] or [N, 1]"));
     }

@@ -92,7 +92,7 @@ public final class InferenceService implements AutoCloseable {
         try (ServedModel.Lease lease = models.acquire(model, selector)) {
             InstanceReader reader = reader(lease);
             List<Map<String, Object>> rows = toRows.apply(reader);
-            InstanceReader.checkCount(rows.size(), config.maxInstances());
+            InstanceReader.checkCount(rows.size(), config.maxInstances(), "instances");
             List<Prediction> predictions = lease.predictor().predictBatch(rows);
             Instant now = clock.instant();
             boolean captured = config.captureShare() > 0 && sample(config.captureShare());

@@ -73,7 +73,7 @@ public final class InstanceReader {
         if (!instances.isArray()) {
             throw new InvalidInputException("\"instances\" must be an array of objects, got " + kind(instances));
         }
-        checkCount(instances.size(), maxInstances);
+        checkCount(instances.size(), maxInstances, "instances");
         List<Map<String, Object>> rows = new ArrayList<>(instances.size());
         for (int i = 0; i < instances.size(); i++) {
             rows.add(row(instances.get(i), i));
@@ -81,12 +81,15 @@ public final class InstanceReader {
         return rows;
     }
 
-    public static void checkCount(int count, int maxInstances) {
+    /** @param what what holds the instances, for the message: {@code instances}, {@code the inputs' rows} */
+    public static void checkCount(int count, int maxInstances, String what) {
         if (count == 0) {
-            throw new InvalidInputException("\"instances\" is empty: send at least one instance");
+            throw new InvalidInputException(what.equals("instances") ? "\"instances\" is empty: send at least one "
+                    + "instance" : what + " are empty: send at least one row");
         }
         if (count > maxInstances) {
-            throw new InvalidInputException("the request has " + count + " instances; the limit is " + maxInstances
+            throw new InvalidInputException("the request has " + count + " " + (what.equals("instances")
+                    ? "instances" : "rows") + "; the limit is " + maxInstances
                     + " per request: split it into several requests");
         }
     }
@@ -103,7 +106,7 @@ public final class InstanceReader {
             Map.Entry<String, JsonNode> field = fields.next();
             FeatureSpec spec = byName.get(field.getKey());
             if (spec == null) {
-                unknown(field.getKey(), index);
+                unknown(field.getKey(), "instances[" + index + "] has");
                 continue;
             }
             row.put(spec.name(), value(spec, field.getValue(), index));
@@ -123,7 +126,7 @@ public final class InstanceReader {
     public Object value(String feature, JsonNode value, int index) {
         FeatureSpec spec = byName.get(feature);
         if (spec == null) {
-            unknown(feature, index);
+            unknown(feature, "the request has");
             return null;
         }
         return value(spec, value, index);
@@ -134,19 +137,23 @@ public final class InstanceReader {
         return byName.containsKey(name);
     }
 
-    /** Throws for a name that is neither a feature nor a column the model ignores. */
-    public void unknown(String name, int index) {
+    /**
+     * Throws for a name that is neither a feature nor a column the model ignores.
+     *
+     * @param where the start of the message: {@code instances[3] has}, {@code the request has}
+     */
+    public void unknown(String name, String where) {
         if (ignored.contains(name)) {
             return;
         }
         if (name.equals(target)) {
-            throw new InvalidInputException("instances[" + index + "] has '" + name + "', the model's target: "
+            throw new InvalidInputException(where + " '" + name + "', the model's target: "
                     + "leave it out of predictions and send it as feedback");
         }
         List<String> names = featureNames();
         String list = names.size() <= 12 ? String.join(", ", names)
                 : String.join(", ", names.subList(0, 12)) + ", … (" + names.size() + " in all: GET /models/{name})";
-        throw new InvalidInputException("instances[" + index + "] has an unknown feature '" + truncate(name)
+        throw new InvalidInputException(where + " an unknown feature '" + truncate(name)
                 + "'; the model's features are: " + list);
     }
 
@@ -194,7 +201,7 @@ public final class InstanceReader {
                 + kind(value));
     }
 
-    static String kind(JsonNode node) {
+    public static String kind(JsonNode node) {
         if (node == null || node.isMissingNode()) {
             return "nothing";
         }

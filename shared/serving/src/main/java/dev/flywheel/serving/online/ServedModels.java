@@ -65,11 +65,18 @@ public final class ServedModels implements AutoCloseable {
     }
 
     private ServedModel.Lease acquireAlias(String model, String alias) {
-        AliasSlot slot = aliases.computeIfAbsent(model + "#" + alias, k -> new AliasSlot(model, alias));
+        String key = model + "#" + alias;
+        AliasSlot slot = aliases.computeIfAbsent(key, k -> new AliasSlot(model, alias));
         while (true) {
             ServedModel current = slot.current.get();
             if (current == null) {
-                current = slot.loadFirst();
+                try {
+                    current = slot.loadFirst();
+                } catch (RuntimeException e) {
+                    // Unknown names must not grow the map: only aliases that loaded keep a slot.
+                    aliases.remove(key, slot);
+                    throw e;
+                }
             } else if (System.nanoTime() - slot.checkedAt >= refreshNanos) {
                 slot.checkInBackground();
             }
