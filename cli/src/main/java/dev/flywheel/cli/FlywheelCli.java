@@ -8,7 +8,9 @@ import dev.flywheel.cli.commands.DemoCommand;
 import dev.flywheel.cli.commands.ExecutionsCommand;
 import dev.flywheel.cli.commands.ModelsCommand;
 import dev.flywheel.cli.commands.PipelineCommand;
+import dev.flywheel.cli.commands.PredictCommand;
 import dev.flywheel.cli.commands.RunsCommand;
+import dev.flywheel.cli.commands.ServeCommand;
 import dev.flywheel.config.BuildInfo;
 import dev.flywheel.io.ScratchFolder;
 import picocli.CommandLine;
@@ -19,7 +21,8 @@ import picocli.CommandLine.Command;
 @Command(name = "flywheel", mixinStandardHelpOptions = true, versionProvider = FlywheelCli.Version.class,
         description = "Flywheel: raw data to a monitored production model, locally or on AWS.",
         subcommands = {DemoCommand.class, PipelineCommand.class, ExecutionsCommand.class, DatasetsCommand.class,
-                RunsCommand.class, ModelsCommand.class, ApprovalCommands.Approve.class, ApprovalCommands.Reject.class,
+                RunsCommand.class, ModelsCommand.class, ServeCommand.class, PredictCommand.class,
+                ApprovalCommands.Approve.class, ApprovalCommands.Reject.class,
                 DatagenCommand.class, CommandLine.HelpCommand.class})
 public final class FlywheelCli {
     @Mixin

@@ -6,6 +6,8 @@ import dev.flywheel.cli.Output;
 import dev.flywheel.cli.PipelineRunner;
 import dev.flywheel.cli.Progress;
 import dev.flywheel.cli.Workspace;
+import dev.flywheel.cli.serving.DemoTraffic;
+import dev.flywheel.config.FlywheelConfig;
 import dev.flywheel.statemachines.runtime.ExecutionListener;
 import dev.flywheel.statemachines.runtime.ExecutionResult;
 import dev.flywheel.domain.ExecutionStatus;
@@ -15,7 +17,9 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -24,12 +28,14 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * The whole loop on the bundled German Credit data, through the training pipeline definition that Step Functions
- * runs on AWS. It says plainly which parts of the loop exist yet.
+ * runs on AWS, then the champion served through the inference function's handler over real HTTP. It says plainly
+ * which parts of the loop exist yet.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Run the whole loop locally on the bundled German Credit data.")
 public final class DemoCommand implements Callable<Integer> {
     static final String DATASET_RESOURCE = "/examples/credit-g/credit-g.csv";
+    static final String MODEL = "credit-risk";
 
     @Spec
     CommandSpec spec;
@@ -56,11 +62,11 @@ public final class DemoCommand implements Callable<Integer> {
             }
             Files.copy(in, data, StandardCopyOption.REPLACE_EXISTING);
         }
-        var request = new PipelineRunner.Request(data, "class", "credit-risk", List.of(), List.of(), List.of(),
+        var request = new PipelineRunner.Request(data, "class", MODEL, List.of(), List.of(), List.of(),
                 null, candidates, false, 42);
         try (Workspace workspace = Workspace.open(common().home())) {
             say("Flywheel demo — home " + home);
-            say("1/2 Training pipeline on German Credit (1000 rows, target 'class'), " + candidates + " candidates:");
+            say("1/3 Training pipeline on German Credit (1000 rows, target 'class'), " + candidates + " candidates:");
             long t0 = System.nanoTime();
             ExecutionResult first = PipelineRunner.run(workspace, request, progress());
             ObjectNode firstSummary = PipelineCommand.summary(first, (System.nanoTime() - t0) / 1e9);
@@ -70,7 +76,7 @@ public final class DemoCommand implements Callable<Integer> {
             if (first.status() != ExecutionStatus.SUCCEEDED) {
                 return 1;
             }
-            say("\n2/2 The same pipeline again: the dataset is the same version, preprocessing is a checkpoint hit, "
+            say("\n2/3 The same pipeline again: the dataset is the same version, preprocessing is a checkpoint hit, "
                     + "and the new challenger is gated against the champion:");
             long t1 = System.nanoTime();
             ExecutionResult second = PipelineRunner.run(workspace, request, progress());
@@ -79,31 +85,79 @@ public final class DemoCommand implements Callable<Integer> {
                 PipelineCommand.printSummary(secondSummary);
             }
             var models = workspace.stores().registries().models();
-            var champion = models.alias("credit-risk", "champion");
+            var champion = models.alias(MODEL, "champion");
+            boolean succeeded = second.status() == ExecutionStatus.SUCCEEDED;
+            DemoTraffic.Result serving = null;
+            if (succeeded) {
+                say("\n3/3 The champion served over HTTP on 127.0.0.1 by the inference function's handler:\n    "
+                        + DemoTraffic.ROWS + " rows in requests of 1 to 10 rows; the true label as feedback for every "
+                        + "other one:");
+                long t2 = System.nanoTime();
+                serving = DemoTraffic.run(workspace.stores(), MODEL, data, artifactsRoot(workspace),
+                        home.resolve("examples"), 42);
+                say(String.format(Locale.ROOT, "  ✓ %d predict and %d feedback requests to %s v%d (%.1f s)",
+                        serving.requests(), serving.feedbackRequests(), MODEL, serving.version(),
+                        (System.nanoTime() - t2) / 1e9));
+            }
+            String serve = "./flywheel serve --home " + home;
             ObjectNode result = Json.object();
             result.set("firstRun", firstSummary);
             result.set("secondRun", secondSummary);
             result.put("champion", champion.map(a -> a.version()).orElse(0));
+            if (serving != null) {
+                ObjectNode servingJson = serving.toJson();
+                servingJson.put("serve", serve).put("curl", "curl -s -H 'Content-Type: application/json' -d @"
+                        + serving.exampleRequest() + " http://127.0.0.1:8080/models/" + MODEL + "/predict");
+                result.set("serving", servingJson);
+            }
             result.put("home", common().home().toAbsolutePath().toString());
             result.put("metadata", common().home().resolve("metadata.db").toAbsolutePath().toString());
             result.put("artifacts", common().home().resolve("artifacts").toAbsolutePath().toString());
-            result.putArray("notYetAvailable").add("serving (inference API)").add("drift monitoring and drift-triggered retraining");
+            result.putArray("notYetAvailable").add("drift monitoring and drift-triggered retraining");
             if (common().json()) {
                 Output.json(result);
             } else {
                 System.out.println();
-                Output.table(List.of("", ""), List.of(
-                        List.of("champion", "credit-risk v" + result.path("champion").asInt()),
-                        List.of("executions", "./flywheel executions list --home " + home),
-                        List.of("runs", "./flywheel runs list --home " + home),
-                        List.of("models", "./flywheel models show credit-risk --home " + home),
-                        List.of("artifacts", result.path("artifacts").asText()),
-                        List.of("metadata", result.path("metadata").asText())));
-                System.out.println("\nNot in this demo yet: serving through the inference API, and drift monitoring with "
-                        + "drift-triggered retraining; those parts of the loop are not built yet.");
+                List<List<String>> rows = new ArrayList<>();
+                rows.add(List.of("champion", MODEL + " v" + result.path("champion").asInt()));
+                if (serving != null) {
+                    rows.add(List.of("served", String.format(Locale.ROOT, "%d predict requests (%d rows) over HTTP: "
+                            + "p50 %.1f ms, p95 %.1f ms", serving.requests(), serving.rows(), serving.p50Millis(),
+                            serving.p95Millis())));
+                    rows.add(List.of("captured", serving.capturedRows() + " rows in " + serving.captures()));
+                    rows.add(List.of("feedback", serving.feedbackRows() + " rows (" + serving.feedbackRequests()
+                            + " requests) in " + serving.feedback()));
+                }
+                rows.add(List.of("executions", "./flywheel executions list --home " + home));
+                rows.add(List.of("runs", "./flywheel runs list --home " + home));
+                rows.add(List.of("models", "./flywheel models show " + MODEL + " --home " + home));
+                rows.add(List.of("artifacts", result.path("artifacts").asText()));
+                rows.add(List.of("metadata", result.path("metadata").asText()));
+                Output.table(List.of("", ""), rows);
+                if (serving != null) {
+                    System.out.println("\nServe it (in one terminal), ask it (in another), or score a file:");
+                    System.out.println("  " + serve);
+                    System.out.println("  curl -s -H 'Content-Type: application/json' \\");
+                    System.out.println("      -d @" + serving.exampleRequest() + " \\");
+                    System.out.println("      http://127.0.0.1:8080/models/" + MODEL + "/predict");
+                    System.out.println("  ./flywheel predict " + MODEL + " --home " + home + " \\");
+                    System.out.println("      --data " + data.toAbsolutePath().normalize());
+                }
+                System.out.println("\nNot in this demo yet: drift monitoring and drift-triggered retraining\n(that part "
+                        + "of the loop is not built yet).");
             }
-            return second.status() == ExecutionStatus.SUCCEEDED ? 0 : 1;
+            return succeeded ? 0 : 1;
         }
+    }
+
+    /** How an artifact key is shown: a path under the home, or the bucket's URI. */
+    private static String artifactsRoot(Workspace workspace) {
+        var config = workspace.config();
+        if (config.mode() == FlywheelConfig.Mode.LOCAL) {
+            return config.home().resolve("artifacts").toAbsolutePath().normalize().toString();
+        }
+        return "s3://" + config.bucket() + (config.artifactPrefix() == null || config.artifactPrefix().isEmpty()
+                ? "" : "/" + config.artifactPrefix().replaceAll("/+$", ""));
     }
 
     /** Step lines for one run (each run has its own: they follow one execution's history). */
