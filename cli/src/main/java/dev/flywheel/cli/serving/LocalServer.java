@@ -44,12 +44,22 @@ public final class LocalServer implements AutoCloseable {
      * the connection, and the client would lose the answer it has not read yet. Nothing read is kept.
      */
     static final long LINGER_MAX_BYTES = 4L * MAX_BODY_BYTES;
+    /** The longest a request may take to arrive, or its response to leave (API Gateway's own limit is 29 s). */
+    static final int REQUEST_SECONDS = 30;
 
     static {
         // The JDK's server writes a response's headers and body apart; with Nagle's algorithm on, the body waits
         // for the client's delayed ACK (about 40 ms a request). Read once, when the first server is created.
         if (System.getProperty("sun.net.httpserver.nodelay") == null) {
             System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+        // A client that sends part of a request and stops must not hold a worker for ever: the JDK's server closes
+        // a connection whose request is not fully read within maxReqTime seconds (and likewise for responses).
+        if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
+            System.setProperty("sun.net.httpserver.maxReqTime", Integer.toString(REQUEST_SECONDS));
+        }
+        if (System.getProperty("sun.net.httpserver.maxRspTime") == null) {
+            System.setProperty("sun.net.httpserver.maxRspTime", Integer.toString(REQUEST_SECONDS));
         }
     }
 
@@ -90,7 +100,9 @@ public final class LocalServer implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
         }
-        int threads = 2 * Runtime.getRuntime().availableProcessors();
+        // Scoring is CPU-bound, but a worker may wait on a slow client: more workers than cores, so that a few slow
+        // clients leave room for the others (each is also cut off after REQUEST_SECONDS).
+        int threads = Math.max(16, 4 * Runtime.getRuntime().availableProcessors());
         AtomicInteger n = new AtomicInteger();
         ExecutorService workers = Executors.newFixedThreadPool(threads, task -> {
             Thread t = new Thread(task, "flywheel-http-" + n.incrementAndGet());

@@ -81,7 +81,7 @@ final class OpenInferenceProtocol {
             for (int r = 0; r < n; r++) {
                 JsonNode value = data.get(r);
                 checkType(datatype, value, where, r);
-                out.get(r).put(name, reader.value(name, value, r));
+                out.get(r).put(name, reader.value(name, value, where + " data[" + r + "]"));
             }
         }
         for (String feature : reader.featureNames()) {

@@ -63,8 +63,13 @@ final class RequestBodies {
         try {
             node = bytes != null ? STRICT.readTree(bytes) : STRICT.readTree(body);
         } catch (StreamConstraintsException e) {
-            throw new InvalidInputException("the body is nested or sized past what a request needs: "
-                    + e.getOriginalMessage());
+            String message = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+            throw new InvalidInputException(message.contains("nesting depth")
+                    ? "the body is nested deeper than " + MAX_DEPTH + " levels; no valid request is"
+                    : "the body has a number or text longer than a request needs");
+        } catch (com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+            throw new InvalidInputException("the body is not valid JSON: there is more after the JSON object "
+                    + "(send exactly one object)");
         } catch (JsonProcessingException e) {
             throw new InvalidInputException("the body is not valid JSON: " + describe(e));
         } catch (java.io.IOException e) {
@@ -85,7 +90,13 @@ final class RequestBodies {
         if (message != null && (message.contains("'NaN'") || message.contains("Infinity"))) {
             return "NaN and Infinity are not JSON numbers: send null for a missing value";
         }
-        String first = message == null ? e.getClass().getSimpleName() : message.lines().findFirst().orElse(message);
+        String first = message == null ? "unreadable" : message.lines().findFirst().orElse(message);
+        // Jackson's messages end with parser details no client needs ("Source: REDACTED ...").
+        int source = first.indexOf(" at [Source");
+        if (source > 0) {
+            first = first.substring(0, source);
+        }
+        first = first.replaceAll("\\s*\\(StreamReadFeature[^)]*\\)", "");
         if (e.getLocation() != null && e.getLocation().getLineNr() > 0) {
             first += " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
         }

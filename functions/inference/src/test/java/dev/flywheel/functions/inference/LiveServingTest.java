@@ -160,6 +160,15 @@ class LiveServingTest {
     }
 
     @Test
+    void afterAnIdleSpell_theFirstRequestIsAnsweredByTheVersionTheRegistryNamesNow() throws Exception {
+        serve(ServingConfig.defaults().withRefreshSeconds(1).withCapture(0, 10, 60));
+        assertThat(post(handler, "/models/live/predict", rows(0, 1)).body().path("version").asInt()).isEqualTo(1);
+        fixture.stores.registries().models().moveAlias("live", "champion", 2, "promotion while idle");
+        Thread.sleep(2_100); // idle for more than two refresh periods: no request in between
+        assertThat(post(handler, "/models/live/predict", rows(0, 1)).body().path("version").asInt()).isEqualTo(2);
+    }
+
+    @Test
     void aDamagedPackage_isNeverServed_thePreviousVersionGoesOn_andThePinnedVersionIs503() {
         serve(ServingConfig.defaults().withRefreshSeconds(0).withCapture(0, 10, 60));
         assertThat(post(handler, "/models/live/predict", rows(0, 1)).body().path("version").asInt()).isEqualTo(1);
@@ -179,7 +188,8 @@ class LiveServingTest {
         waitFor(() -> get(handler, "/models/live").body().has("problem"), Duration.ofSeconds(20));
         ApiCalls.Response described = get(handler, "/models/live");
         assertThat(described.body().path("version").asInt()).isEqualTo(1);
-        assertThat(described.body().path("problem").asText()).contains("could not be loaded").contains("sha256");
+        assertThat(described.body().path("problem").asText()).contains("failed its integrity checks")
+                .doesNotContain("sha256").doesNotContain("file:").doesNotContain("models/live");
         assertThat(post(handler, "/models/live/predict", rows(0, 1)).body().path("version").asInt()).isEqualTo(1);
 
         ApiCalls.Response pinned = call(handler, "POST", "/models/live/predict", Map.of("version", "2"), rows(0, 1));

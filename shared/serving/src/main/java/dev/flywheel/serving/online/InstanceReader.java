@@ -109,7 +109,7 @@ public final class InstanceReader {
                 unknown(field.getKey(), "instances[" + index + "] has");
                 continue;
             }
-            row.put(spec.name(), value(spec, field.getValue(), index));
+            row.put(spec.name(), value(spec, field.getValue(), index, null));
         }
         if (row.size() < features.size()) {
             for (FeatureSpec f : features) {
@@ -122,14 +122,18 @@ public final class InstanceReader {
         return row;
     }
 
-    /** One value given as columnar data (the Open Inference Protocol): the same checks as in an object. */
-    public Object value(String feature, JsonNode value, int index) {
+    /**
+     * One value given as columnar data (the Open Inference Protocol): the same checks as in an object.
+     *
+     * @param where how a message names the value: {@code input 'age' data[3]}
+     */
+    public Object value(String feature, JsonNode value, String where) {
         FeatureSpec spec = byName.get(feature);
         if (spec == null) {
             unknown(feature, "the request has");
             return null;
         }
-        return value(spec, value, index);
+        return value(spec, value, -1, where);
     }
 
     /** Whether a name is one of the model's features. */
@@ -152,16 +156,20 @@ public final class InstanceReader {
         }
         List<String> names = featureNames();
         String list = names.size() <= 12 ? String.join(", ", names)
-                : String.join(", ", names.subList(0, 12)) + ", … (" + names.size() + " in all: GET /models/{name})";
+                : String.join(", ", names.subList(0, 12)) + ", … (" + names.size() + " in all; GET the model's "
+                + "metadata for the list)";
         throw new InvalidInputException(where + " an unknown feature '" + truncate(name)
                 + "'; the model's features are: " + list);
     }
 
-    private Object value(FeatureSpec spec, JsonNode value, int index) {
+    /** @param where how messages name the value, or null for {@code instances[index].feature} (built on error only) */
+    private Object value(FeatureSpec spec, JsonNode value, int index, String where) {
         if (value == null || value.isNull()) {
             return null;
         }
-        String where = "instances[" + index + "]." + spec.name();
+        if (where == null && !plainValue(spec, value)) {
+            where = "instances[" + index + "]." + spec.name();
+        }
         if (spec.kind() == FeatureSpec.Kind.NUMERIC) {
             if (value.isNumber()) {
                 double d = value.doubleValue();
@@ -199,6 +207,15 @@ public final class InstanceReader {
         }
         throw new InvalidInputException(where + " must be a text, a number or a boolean (or null when missing), got "
                 + kind(value));
+    }
+
+    /** The common, valid case, checked without building a message: a finite in-range number, or a short text. */
+    private static boolean plainValue(FeatureSpec spec, JsonNode value) {
+        if (spec.kind() == FeatureSpec.Kind.NUMERIC) {
+            return value.isNumber() && Double.isFinite(value.doubleValue())
+                    && Math.abs(value.doubleValue()) <= MAX_MAGNITUDE;
+        }
+        return value.isTextual() && value.textValue().length() <= MAX_TEXT;
     }
 
     public static String kind(JsonNode node) {

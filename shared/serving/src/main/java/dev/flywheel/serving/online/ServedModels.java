@@ -77,8 +77,16 @@ public final class ServedModels implements AutoCloseable {
                     aliases.remove(key, slot);
                     throw e;
                 }
-            } else if (System.nanoTime() - slot.checkedAt >= refreshNanos) {
-                slot.checkInBackground();
+            } else {
+                long age = System.nanoTime() - slot.checkedAt;
+                if (refreshNanos > 0 && age >= 2 * refreshNanos) {
+                    // Idle for more than a period (or frozen, on Lambda): check now, on this request's path, so the
+                    // first request after a quiet spell is not answered by a version demoted meanwhile.
+                    slot.checkNow();
+                    current = slot.current.get();
+                } else if (age >= refreshNanos) {
+                    slot.checkInBackground();
+                }
             }
             ServedModel.Lease lease = current.tryAcquire(alias);
             if (lease != null) {
@@ -220,10 +228,19 @@ public final class ServedModels implements AutoCloseable {
             if (existing != null) {
                 return existing;
             }
+            if (registry().alias(model, alias).isEmpty() && registry().latest(model).isEmpty()) {
+                throw new ModelNotFoundException("there is no model '" + model + "'");
+            }
             ServedModel loaded = load(registry().resolve(model, alias));
             checkedAt = System.nanoTime();
             current.set(loaded);
             return loaded;
+        }
+
+        void checkNow() {
+            if (checking.compareAndSet(false, true)) {
+                check();
+            }
         }
 
         void checkInBackground() {
@@ -260,7 +277,12 @@ public final class ServedModels implements AutoCloseable {
                 }
             } catch (RuntimeException e) {
                 // Fail closed: the version the registry names is not served until it loads and passes its checks.
-                problem = "the registry's " + alias + " could not be loaded: " + e.getMessage();
+                // Said to API clients: no paths, keys or hashes (the log line below has them).
+                problem = "the registry's " + alias + (e instanceof dev.flywheel.store.ArtifactIntegrityException
+                        || e instanceof dev.flywheel.store.ArtifactNotFoundException
+                        ? " is a version whose package is missing or failed its integrity checks"
+                        : " could not be loaded") + "; the version loaded before goes on serving (the operator's "
+                        + "log has the details)";
                 LOG.error("model {} alias {}: {}; the version loaded before goes on serving", model, alias,
                         e.getMessage());
             } finally {
