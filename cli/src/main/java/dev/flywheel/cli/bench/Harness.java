@@ -1,0 +1,170 @@
+package dev.flywheel.cli.bench;
+
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A small hand-rolled harness (JMH is not in the shaded CLI jar): each call timed on its own with
+ * {@link System#nanoTime}, after a warm-up that runs the same calls for a while so that the JIT has compiled them;
+ * every sample is kept and percentiles are taken over all of them. Calls compared with each other are timed in turns
+ * ({@link #latencies}), so that the machine's drift does not fall on one of them. Results are folded into a sink so that the JIT
+ * cannot drop a call whose result is unused.
+ */
+public final class Harness {
+    /** One call of the code under test; {@code i} counts the calls (to cycle through inputs). */
+    @FunctionalInterface
+    public interface Call {
+        long run(int i) throws Exception;
+    }
+
+    /** What a run of back-to-back calls on one thread cost. */
+    public record Throughput(long calls, double wallSeconds, double threadCpuSeconds, double processCpuSeconds,
+                             long gcCount, long gcMillis) {
+        public double callsPerSecond() {
+            return calls / wallSeconds;
+        }
+
+        /** Calls per second of CPU time of the whole process: JIT, GC and background threads included. */
+        public double callsPerProcessCpuSecond() {
+            return processCpuSeconds <= 0 ? Double.NaN : calls / processCpuSeconds;
+        }
+
+        public double processCpuMicrosPerCall() {
+            return processCpuSeconds * 1e6 / calls;
+        }
+
+        public double threadCpuMicrosPerCall() {
+            return threadCpuSeconds * 1e6 / calls;
+        }
+
+        Throughput plus(Throughput other) {
+            return new Throughput(calls + other.calls, wallSeconds + other.wallSeconds,
+                    threadCpuSeconds + other.threadCpuSeconds, processCpuSeconds + other.processCpuSeconds,
+                    gcCount + other.gcCount, gcMillis + other.gcMillis);
+        }
+    }
+
+    private static volatile long sink;
+
+    private Harness() {
+    }
+
+    /** A call to time, and for how long in all. */
+    public record Scenario(Call call, double seconds) {
+    }
+
+    /**
+     * Times several calls in turns: each is warmed up for {@code warmupSeconds} (at most its own time), then
+     * {@code rounds} rounds give each
+     * call its share of its time, and its samples of every round are pooled. The machine's speed drifts (other
+     * processes, the host): in turns, the drift weighs on every call alike, so that their differences hold.
+     */
+    public static Map<String, LatencySamples> latencies(Map<String, Scenario> scenarios, double warmupSeconds,
+                                                        int rounds) throws Exception {
+        Map<String, LatencySamples> samples = new LinkedHashMap<>();
+        for (Map.Entry<String, Scenario> e : scenarios.entrySet()) {
+            run(e.getValue().call(), Math.min(warmupSeconds, e.getValue().seconds()), null);
+            samples.put(e.getKey(), new LatencySamples());
+        }
+        for (int round = 0; round < rounds; round++) {
+            for (Map.Entry<String, Scenario> e : scenarios.entrySet()) {
+                run(e.getValue().call(), e.getValue().seconds() / rounds, samples.get(e.getKey()));
+            }
+        }
+        return samples;
+    }
+
+    /** Back-to-back runs of several calls in turns, as {@link #latencies}; the counts of every round added up. */
+    public static Map<String, Throughput> throughputs(Map<String, Call> calls, double warmupSeconds, double seconds,
+                                                      int rounds) throws Exception {
+        Map<String, Throughput> totals = new LinkedHashMap<>();
+        for (Map.Entry<String, Call> e : calls.entrySet()) {
+            run(e.getValue(), warmupSeconds, null);
+        }
+        for (int round = 0; round < rounds; round++) {
+            for (Map.Entry<String, Call> e : calls.entrySet()) {
+                Throughput t = throughput(e.getValue(), 0, seconds / rounds);
+                totals.merge(e.getKey(), t, Throughput::plus);
+            }
+        }
+        return totals;
+    }
+
+    /** Warms up for {@code warmupSeconds}, then times each call for {@code seconds} (and at least 50 calls). */
+    public static LatencySamples latency(Call call, double warmupSeconds, double seconds) throws Exception {
+        run(call, warmupSeconds, null);
+        LatencySamples samples = new LatencySamples();
+        run(call, seconds, samples);
+        return samples;
+    }
+
+    /** Calls back to back on this thread for {@code seconds} (after the same warm-up), counting them. */
+    public static Throughput throughput(Call call, double warmupSeconds, double seconds) throws Exception {
+        if (warmupSeconds > 0) {
+            run(call, warmupSeconds, null);
+        }
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long gcCount0 = gcCount();
+        long gcMillis0 = gcMillis();
+        long process0 = processCpuNanos();
+        long thread0 = threads.getCurrentThreadCpuTime();
+        long start = System.nanoTime();
+        long end = start + (long) (seconds * 1e9);
+        long calls = 0;
+        long acc = 0;
+        long now;
+        do {
+            acc += call.run((int) calls);
+            calls++;
+            now = System.nanoTime();
+        } while (now < end);
+        long thread1 = threads.getCurrentThreadCpuTime();
+        long process1 = processCpuNanos();
+        sink += acc;
+        return new Throughput(calls, (now - start) / 1e9, (thread1 - thread0) / 1e9,
+                process0 < 0 ? -1 : (process1 - process0) / 1e9, gcCount() - gcCount0, gcMillis() - gcMillis0);
+    }
+
+    private static void run(Call call, double seconds, LatencySamples samples) throws Exception {
+        long end = System.nanoTime() + (long) (seconds * 1e9);
+        long acc = 0;
+        int i = 0;
+        long t1;
+        do {
+            long t0 = System.nanoTime();
+            acc += call.run(i++);
+            t1 = System.nanoTime();
+            if (samples != null) {
+                samples.add(t1 - t0);
+            }
+        } while (t1 < end || i < 50);
+        sink += acc;
+    }
+
+    /** CPU time of the whole process in nanoseconds, or -1 where the JVM does not say. */
+    static long processCpuNanos() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime();
+        }
+        return -1;
+    }
+
+    static long gcCount() {
+        long n = 0;
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            n += Math.max(0, gc.getCollectionCount());
+        }
+        return n;
+    }
+
+    static long gcMillis() {
+        long n = 0;
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            n += Math.max(0, gc.getCollectionTime());
+        }
+        return n;
+    }
+}
