@@ -20,7 +20,7 @@ public final class Harness {
         long run(int i) throws Exception;
     }
 
-    /** What a run of back-to-back calls on one thread cost. */
+    /** What back-to-back calls on one thread cost: how many, in how much wall time and CPU time. */
     public record Throughput(long calls, double wallSeconds, double threadCpuSeconds, double processCpuSeconds,
                              long gcCount, long gcMillis) {
         public double callsPerSecond() {
@@ -56,41 +56,47 @@ public final class Harness {
     public record Scenario(Call call, double seconds) {
     }
 
+    /** A scenario's samples, and its calls, wall time and CPU time over its turns. */
+    public record Measured(LatencySamples samples, Throughput throughput) {
+    }
+
     /**
      * Times several calls in turns: each is warmed up for {@code warmupSeconds} (at most its own time), then
-     * {@code rounds} rounds give each
-     * call its share of its time, and its samples of every round are pooled. The machine's speed drifts (other
-     * processes, the host): in turns, the drift weighs on every call alike, so that their differences hold.
+     * {@code rounds} rounds give each call its share of its time; its samples, wall time and CPU time of every round
+     * are added up. The machine's speed drifts (other processes, the host): in turns, the drift weighs on every call
+     * alike, so that their differences and ratios hold.
      */
-    public static Map<String, LatencySamples> latencies(Map<String, Scenario> scenarios, double warmupSeconds,
-                                                        int rounds) throws Exception {
+    public static Map<String, Measured> latencies(Map<String, Scenario> scenarios, double warmupSeconds, int rounds)
+            throws Exception {
         Map<String, LatencySamples> samples = new LinkedHashMap<>();
+        Map<String, Throughput> totals = new LinkedHashMap<>();
         for (Map.Entry<String, Scenario> e : scenarios.entrySet()) {
             run(e.getValue().call(), Math.min(warmupSeconds, e.getValue().seconds()), null);
             samples.put(e.getKey(), new LatencySamples());
         }
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         for (int round = 0; round < rounds; round++) {
             for (Map.Entry<String, Scenario> e : scenarios.entrySet()) {
-                run(e.getValue().call(), e.getValue().seconds() / rounds, samples.get(e.getKey()));
-            }
-        }
-        return samples;
-    }
-
-    /** Back-to-back runs of several calls in turns, as {@link #latencies}; the counts of every round added up. */
-    public static Map<String, Throughput> throughputs(Map<String, Call> calls, double warmupSeconds, double seconds,
-                                                      int rounds) throws Exception {
-        Map<String, Throughput> totals = new LinkedHashMap<>();
-        for (Map.Entry<String, Call> e : calls.entrySet()) {
-            run(e.getValue(), warmupSeconds, null);
-        }
-        for (int round = 0; round < rounds; round++) {
-            for (Map.Entry<String, Call> e : calls.entrySet()) {
-                Throughput t = throughput(e.getValue(), 0, seconds / rounds);
+                LatencySamples s = samples.get(e.getKey());
+                int before = s.count();
+                long gcCount0 = gcCount();
+                long gcMillis0 = gcMillis();
+                long process0 = processCpuNanos();
+                long thread0 = threads.getCurrentThreadCpuTime();
+                long start = System.nanoTime();
+                run(e.getValue().call(), e.getValue().seconds() / rounds, s);
+                long wall = System.nanoTime() - start;
+                long thread1 = threads.getCurrentThreadCpuTime();
+                long process1 = processCpuNanos();
+                Throughput t = new Throughput(s.count() - before, wall / 1e9, (thread1 - thread0) / 1e9,
+                        process0 < 0 ? -1 : (process1 - process0) / 1e9, gcCount() - gcCount0,
+                        gcMillis() - gcMillis0);
                 totals.merge(e.getKey(), t, Throughput::plus);
             }
         }
-        return totals;
+        Map<String, Measured> out = new LinkedHashMap<>();
+        samples.forEach((name, s) -> out.put(name, new Measured(s, totals.get(name))));
+        return out;
     }
 
     /** Warms up for {@code warmupSeconds}, then times each call for {@code seconds} (and at least 50 calls). */
@@ -99,33 +105,6 @@ public final class Harness {
         LatencySamples samples = new LatencySamples();
         run(call, seconds, samples);
         return samples;
-    }
-
-    /** Calls back to back on this thread for {@code seconds} (after the same warm-up), counting them. */
-    public static Throughput throughput(Call call, double warmupSeconds, double seconds) throws Exception {
-        if (warmupSeconds > 0) {
-            run(call, warmupSeconds, null);
-        }
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        long gcCount0 = gcCount();
-        long gcMillis0 = gcMillis();
-        long process0 = processCpuNanos();
-        long thread0 = threads.getCurrentThreadCpuTime();
-        long start = System.nanoTime();
-        long end = start + (long) (seconds * 1e9);
-        long calls = 0;
-        long acc = 0;
-        long now;
-        do {
-            acc += call.run((int) calls);
-            calls++;
-            now = System.nanoTime();
-        } while (now < end);
-        long thread1 = threads.getCurrentThreadCpuTime();
-        long process1 = processCpuNanos();
-        sink += acc;
-        return new Throughput(calls, (now - start) / 1e9, (thread1 - thread0) / 1e9,
-                process0 < 0 ? -1 : (process1 - process0) / 1e9, gcCount() - gcCount0, gcMillis() - gcMillis0);
     }
 
     private static void run(Call call, double seconds, LatencySamples samples) throws Exception {

@@ -191,44 +191,38 @@ public final class InferenceBench {
         scenarios.put("api_handle", new Harness.Scenario(i -> handlerOn.api().handle(in.requests.get(i % n), null)
                 .statusCode(), h));
         say.accept("Timing " + scenarios.size() + " calls in " + ROUNDS + " rounds of turns (the bare predictor, the "
-                + "handler with 1-row and " + o.batchRows() + "-row requests, each stage of a request alone), about "
+                + "handler with 1-row and " + o.batchRows() + "-row requests, capture on and off, each stage of a "
+                + "request alone), about "
                 + Math.round(scenarios.values().stream().mapToDouble(Harness.Scenario::seconds).sum() * 2) + " s...");
-        long gc0 = Harness.gcCount();
-        long gcMs0 = Harness.gcMillis();
-        Map<String, LatencySamples> t;
+        Map<String, Harness.Measured> t;
         try {
             t = Harness.latencies(scenarios, s, ROUNDS);
         } finally {
             many.dispose();
         }
-        long gcCount = Harness.gcCount() - gc0;
-        long gcMillis = Harness.gcMillis() - gcMs0;
-        say.accept("Counting one thread's requests per second, capture on and off in turns (" + s + " s each)...");
-        Map<String, Harness.Call> loops = new LinkedHashMap<>();
-        loops.put("capture_on", i -> handle(handlerOn, in.events[i % n], out));
-        loops.put("capture_off", i -> handle(handlerOff, in.events[i % n], out));
-        Map<String, Harness.Throughput> throughput = Harness.throughputs(loops, h, s, ROUNDS);
-
-        Map<String, LatencySamples> stage = new LinkedHashMap<>(t);
+        Map<String, LatencySamples> stage = new LinkedHashMap<>();
+        t.forEach((name, measured) -> stage.put(name, measured.samples()));
         for (String main : List.of("bare", "handler", "handler_capture_off", "handler_batch", "bare_batch",
                 "trees_batch")) {
             stage.remove(main);
         }
-        return report(o, in, model, pipeline, t.get("bare"), t.get("handler"), t.get("handler_batch"),
-                t.get("bare_batch"), t.get("handler_capture_off"), throughput.get("capture_on"),
-                throughput.get("capture_off"), gcCount, gcMillis, stage, t.get("trees_batch"));
+        return report(o, in, model, pipeline, t.get("bare").samples(), t.get("handler").samples(),
+                t.get("handler_batch").samples(), t.get("bare_batch").samples(),
+                t.get("handler_capture_off").samples(), t.get("handler").throughput(),
+                t.get("handler_capture_off").throughput(), stage, t.get("trees_batch").samples());
     }
 
     private static ObjectNode report(Options o, Inputs in, BenchModel model, FittedPipeline pipeline,
                                      LatencySamples bare, LatencySamples handler, LatencySamples handlerBatch,
                                      LatencySamples bareBatch, LatencySamples handlerOff, Harness.Throughput on,
-                                     Harness.Throughput off, long gcCount, long gcMillis,
-                                     Map<String, LatencySamples> stage, LatencySamples treesBatch) {
+                                     Harness.Throughput off, Map<String, LatencySamples> stage,
+                                     LatencySamples treesBatch) {
         ObjectNode r = Json.object();
         r.put("benchmark", "inference");
         r.put("harness", "hand-rolled: System.nanoTime around each call, after a warm-up of the same calls; the calls "
                 + "timed in " + ROUNDS + " rounds of turns, so that the machine's drift falls on all alike; "
-                + "percentiles by nearest rank over every sample; one thread");
+                + "percentiles by nearest rank over every sample; requests per second: the 1-row handler calls, back "
+                + "to back on one thread, over their wall time; one thread");
         r.put("java", System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")");
         r.put("cpus", Runtime.getRuntime().availableProcessors());
         r.put("rows", in.rows.size());
@@ -259,11 +253,11 @@ public final class InferenceBench {
         r.put("requests_per_second_one_core", Math.round(on.callsPerSecond()));
         r.put("requests_per_second_one_core_capture_off", Math.round(off.callsPerSecond()));
         ObjectNode t = r.putObject("throughput");
+        t.put("note", "1-row handler calls back to back on one thread, in their turns; process CPU in a turn also "
+                + "counts the background work (capture writer, GC, JIT) that the turns before it left; run under "
+                + "taskset -c 1 for one core in all");
         throughput(t.putObject("capture_on"), on);
         throughput(t.putObject("capture_off"), off);
-        ObjectNode gc = r.putObject("gc_during_latency_runs");
-        gc.put("collections", gcCount);
-        gc.put("millis", gcMillis);
 
         ObjectNode stages = r.putObject("stages");
         addStage(stages, "djl_predict", bare);
