@@ -10,8 +10,8 @@ import java.util.Map;
  * A small hand-rolled harness (JMH is not in the shaded CLI jar): each call timed on its own with
  * {@link System#nanoTime}, after a warm-up that runs the same calls for a while so that the JIT has compiled them;
  * every sample is kept and percentiles are taken over all of them. Calls compared with each other are timed in turns
- * ({@link #latencies}), so that the machine's drift does not fall on one of them. Results are folded into a sink so that the JIT
- * cannot drop a call whose result is unused.
+ * ({@link #latencies}), so that the machine's drift does not fall on one of them. Results are folded into a sink so
+ * that the JIT cannot drop a call whose result is unused.
  */
 public final class Harness {
     /** One call of the code under test; {@code i} counts the calls (to cycle through inputs). */
@@ -47,6 +47,8 @@ public final class Harness {
         }
     }
 
+    /** The fewest calls of a warm-up or a measurement, however short its time. */
+    private static final int MIN_CALLS = 50;
     private static volatile long sink;
 
     private Harness() {
@@ -71,7 +73,7 @@ public final class Harness {
         Map<String, LatencySamples> samples = new LinkedHashMap<>();
         Map<String, Throughput> totals = new LinkedHashMap<>();
         for (Map.Entry<String, Scenario> e : scenarios.entrySet()) {
-            run(e.getValue().call(), Math.min(warmupSeconds, e.getValue().seconds()), null);
+            run(e.getValue().call(), Math.min(warmupSeconds, e.getValue().seconds()), MIN_CALLS, null);
             samples.put(e.getKey(), new LatencySamples());
         }
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
@@ -84,7 +86,7 @@ public final class Harness {
                 long process0 = processCpuNanos();
                 long thread0 = threads.getCurrentThreadCpuTime();
                 long start = System.nanoTime();
-                run(e.getValue().call(), e.getValue().seconds() / rounds, s);
+                run(e.getValue().call(), e.getValue().seconds() / rounds, Math.max(1, MIN_CALLS / rounds), s);
                 long wall = System.nanoTime() - start;
                 long thread1 = threads.getCurrentThreadCpuTime();
                 long process1 = processCpuNanos();
@@ -99,15 +101,8 @@ public final class Harness {
         return out;
     }
 
-    /** Warms up for {@code warmupSeconds}, then times each call for {@code seconds} (and at least 50 calls). */
-    public static LatencySamples latency(Call call, double warmupSeconds, double seconds) throws Exception {
-        run(call, warmupSeconds, null);
-        LatencySamples samples = new LatencySamples();
-        run(call, seconds, samples);
-        return samples;
-    }
-
-    private static void run(Call call, double seconds, LatencySamples samples) throws Exception {
+    /** Calls for {@code seconds}, and at least {@code minCalls} times. */
+    private static void run(Call call, double seconds, int minCalls, LatencySamples samples) throws Exception {
         long end = System.nanoTime() + (long) (seconds * 1e9);
         long acc = 0;
         int i = 0;
@@ -119,7 +114,7 @@ public final class Harness {
             if (samples != null) {
                 samples.add(t1 - t0);
             }
-        } while (t1 < end || i < 50);
+        } while (t1 < end || i < minCalls);
         sink += acc;
     }
 
