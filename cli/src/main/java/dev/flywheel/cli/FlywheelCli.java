@@ -2,6 +2,7 @@ package dev.flywheel.cli;
 
 import dev.flywheel.config.FlywheelConfig;
 import dev.flywheel.cli.commands.ApprovalCommands;
+import dev.flywheel.cli.commands.BenchCommand;
 import dev.flywheel.cli.commands.DatagenCommand;
 import dev.flywheel.cli.commands.DatasetsCommand;
 import dev.flywheel.cli.commands.DemoCommand;
@@ -23,7 +24,7 @@ import picocli.CommandLine.Command;
         subcommands = {DemoCommand.class, PipelineCommand.class, ExecutionsCommand.class, DatasetsCommand.class,
                 RunsCommand.class, ModelsCommand.class, ServeCommand.class, PredictCommand.class,
                 ApprovalCommands.Approve.class, ApprovalCommands.Reject.class,
-                DatagenCommand.class, CommandLine.HelpCommand.class})
+                DatagenCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class FlywheelCli {
     @Mixin
     CommonOptions common;

@@ -21,7 +21,8 @@ class CommandLineTest {
                 List.of("executions", "list"), List.of("executions", "show"), List.of("datasets", "list"),
                 List.of("datasets", "show"), List.of("runs", "list"), List.of("runs", "show"), List.of("models", "list"),
                 List.of("models", "show"), List.of("models", "promote"), List.of("models", "rollback"),
-                List.of("serve"), List.of("predict"), List.of("approve"), List.of("reject"), List.of("datagen"));
+                List.of("serve"), List.of("predict"), List.of("approve"), List.of("reject"), List.of("datagen"),
+                List.of("bench"), List.of("bench", "inference"), List.of("bench", "cold-start"));
     }
 
     @ParameterizedTest

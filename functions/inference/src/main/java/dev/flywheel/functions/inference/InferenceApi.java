@@ -198,7 +198,7 @@ public final class InferenceApi {
         return ModelSelector.of(request.query("version"), request.query("alias"));
     }
 
-    private static ObjectNode predictResponse(InferenceService.Scored scored, String requestId) {
+    static ObjectNode predictResponse(InferenceService.Scored scored, String requestId) {
         ObjectNode out = Json.object();
         out.put("model", scored.version().name());
         out.put("version", scored.version().version());
@@ -265,7 +265,7 @@ public final class InferenceApi {
                 scored.version().version(), scored.predictions().size());
     }
 
-    private static ProxyResponse respond(int status, ObjectNode body, String requestId, int version) {
+    static ProxyResponse respond(int status, ObjectNode body, String requestId, int version) {
         return new ProxyResponse(status, headers(requestId, version), Json.write(body), false);
     }
 

@@ -33,7 +33,10 @@ public final class InferenceHandler implements RequestStreamHandler, Resource {
 
     private final InferenceApi api;
 
-    /** Cold start on Lambda: configuration and stores once per container; the configured champion loaded. */
+    /**
+     * Cold start on Lambda: configuration and stores once per container; the configured champion loaded (warmed only
+     * before a SnapStart snapshot: without SnapStart, warming here delayed the first response by about 0.2 s).
+     */
     public InferenceHandler() {
         this(fromEnvironment(), System.out);
         try {
