@@ -114,20 +114,7 @@ public record BenchModel(String name, ModelVersion version, int trees, double et
     }
 
     private static List<Map<String, Object>> jsonRows(Stores stores, FeatureSet features, Schema schema) {
-        List<Map<String, Object>> out = new ArrayList<>();
-        for (Map<String, Object> row : PreprocessService.readTestRows(stores.artifacts(), features).asMaps()) {
-            Map<String, Object> typed = new LinkedHashMap<>();
-            for (var column : schema.columns()) {
-                if (column.name().equals(features.target()) || !row.containsKey(column.name())) {
-                    continue;
-                }
-                Object raw = row.get(column.name());
-                String text = raw == null ? "" : raw.toString();
-                typed.put(column.name(), text.isEmpty() ? null
-                        : column.type() == ColumnType.NUMERIC ? (Object) Double.parseDouble(text) : text);
-            }
-            out.add(typed);
-        }
-        return out;
+        return PreprocessService.readTestRows(stores.artifacts(), features).asRequestInstances(schema,
+                features.target());
     }
 }

@@ -77,21 +77,8 @@ final class ServedModelFixture implements AutoCloseable {
 
     /** The same rows as a JSON client sends them: numbers as numbers, missing as null, no target. */
     List<Map<String, Object>> jsonRows() {
-        List<Map<String, Object>> out = new ArrayList<>();
-        for (Map<String, Object> row : evaluationRows()) {
-            Map<String, Object> typed = new LinkedHashMap<>();
-            for (var column : schema.columns()) {
-                if (column.name().equals(features.target()) || !row.containsKey(column.name())) {
-                    continue;
-                }
-                Object raw = row.get(column.name());
-                String text = raw == null ? "" : raw.toString();
-                typed.put(column.name(), text.isEmpty() ? null
-                        : column.type() == ColumnType.NUMERIC ? (Object) Double.parseDouble(text) : text);
-            }
-            out.add(typed);
-        }
-        return out;
+        return PreprocessService.readTestRows(stores.artifacts(), features).asRequestInstances(schema,
+                features.target());
     }
 
     String instancesJson(List<Map<String, Object>> rows) {

@@ -176,6 +176,29 @@ public final class PreprocessService {
             return new Table(names, selected);
         }
 
+        /**
+         * Each row as a JSON client of the inference API sends it: numbers as numbers, "" as null, the target and
+         * columns the schema does not have left out.
+         */
+        public List<Map<String, Object>> asRequestInstances(dev.flywheel.domain.Schema schema, String target) {
+            List<Map<String, Object>> out = new ArrayList<>(rows.size());
+            for (String[] row : rows) {
+                Map<String, Object> typed = new LinkedHashMap<>();
+                for (int c = 0; c < names.size(); c++) {
+                    var column = schema.column(names.get(c));
+                    if (names.get(c).equals(target) || column.isEmpty()) {
+                        continue;
+                    }
+                    String text = row[c] == null ? "" : row[c];
+                    typed.put(names.get(c), text.isEmpty() ? null
+                            : column.get().type() == dev.flywheel.domain.ColumnType.NUMERIC
+                            ? (Object) Double.parseDouble(text) : text);
+                }
+                out.add(typed);
+            }
+            return out;
+        }
+
         /** Each row as a map of column to value, for prediction. */
         public List<Map<String, Object>> asMaps() {
             List<Map<String, Object>> maps = new ArrayList<>(rows.size());
