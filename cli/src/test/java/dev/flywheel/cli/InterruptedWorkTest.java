@@ -107,7 +107,8 @@ class InterruptedWorkTest {
 
         try (Registries registries = registries()) {
             ExecutionRecord execution = registries.executions().list(0).get(0);
-            assertThat(execution.status()).isEqualTo(ExecutionStatus.ABORTED);
+            assertThat(execution.status()).as("the child's output: " + Files.readString(dir.resolve("child.log")))
+                    .isEqualTo(ExecutionStatus.ABORTED);
             assertThat(execution.cause()).contains("was stopped");
             Run run = registries.runs().get(running.id());
             assertThat(run.status()).isEqualTo(RunStatus.FAILED);

@@ -106,7 +106,11 @@ public final class ScratchFolder {
             throw new UncheckedIOException("cannot create the scratch folder " + f, e);
         }
         Path created = f;
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(created), "flywheel-scratch-cleanup"));
+        // An exit action, not a shutdown hook of its own: the JVM runs its hooks all at once, and deleting the folder
+        // while the work's exit actions still record it (or while the work, still running, loads a native library
+        // from here) left an interrupted execution RUNNING. Registered before any work and never closed, it runs
+        // last, after the work's own actions.
+        ExitActions.register("the scratch folder " + created, () -> delete(created));
         return f;
     }
 
