@@ -90,8 +90,8 @@ public final class DemoCommand implements Callable<Integer> {
             DemoTraffic.Result serving = null;
             if (succeeded) {
                 say("\n3/3 The champion served over HTTP on 127.0.0.1 by the inference function's handler:\n    "
-                        + DemoTraffic.ROWS + " rows in requests of 1 to 10 rows; the true label as feedback for every "
-                        + "other one:");
+                        + DemoTraffic.ROWS + " rows in requests of 1 to 10 rows; the true labels of every other "
+                        + "request as feedback:");
                 long t2 = System.nanoTime();
                 serving = DemoTraffic.run(workspace.stores(), MODEL, data, artifactsRoot(workspace),
                         home.resolve("examples"), 42);
