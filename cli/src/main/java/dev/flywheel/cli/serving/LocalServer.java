@@ -102,7 +102,7 @@ public final class LocalServer implements AutoCloseable {
         }
         // Scoring is CPU-bound, but a worker may wait on a slow client: more workers than cores, so that a few slow
         // clients leave room for the others (each is also cut off after REQUEST_SECONDS).
-        int threads = Math.max(16, 4 * Runtime.getRuntime().availableProcessors());
+        int threads = Math.max(64, 4 * Runtime.getRuntime().availableProcessors());
         AtomicInteger n = new AtomicInteger();
         ExecutorService workers = Executors.newFixedThreadPool(threads, task -> {
             Thread t = new Thread(task, "flywheel-http-" + n.incrementAndGet());
