@@ -1,6 +1,5 @@
 package dev.flywheel.cli.bench;
 
-import dev.flywheel.domain.ColumnType;
 import dev.flywheel.domain.ModelAlias;
 import dev.flywheel.domain.ModelVersion;
 import dev.flywheel.domain.Schema;
@@ -23,7 +22,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import ml.dmlc.xgboost4j.java.Booster;

@@ -21,7 +21,6 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -234,15 +233,11 @@ public final class InferenceApi {
         out.put("codeVersion", v.codeVersion());
         out.put("createdAt", v.createdAt().toString());
         out.put("artifactSha256", v.artifactSha256());
-        Map<String, Column> columns = new LinkedHashMap<>();
-        if (d.schema() != null) {
-            d.schema().columns().forEach(c -> columns.put(c.name(), c));
-        }
         ArrayNode inputs = out.putArray("inputs");
         for (FeatureSpec f : d.pipeline().features()) {
             ObjectNode input = inputs.addObject();
             input.put("name", f.name());
-            Column column = columns.get(f.name());
+            Column column = d.schema() == null ? null : d.schema().column(f.name()).orElse(null);
             input.put("type", column == null ? (f.kind() == FeatureSpec.Kind.NUMERIC ? "numeric" : "categorical")
                     : column.type().name().toLowerCase());
             input.put("nullable", column == null || column.nullable());
@@ -252,8 +247,10 @@ public final class InferenceApi {
             }
         }
         ArrayNode ignored = out.putArray("ignoredColumns");
-        columns.values().stream().filter(c -> !d.features().contains(c.name())
-                && !c.name().equals(d.pipeline().target())).forEach(c -> ignored.add(c.name()));
+        if (d.schema() != null) {
+            d.schema().columns().stream().filter(c -> !d.features().contains(c.name())
+                    && !c.name().equals(d.pipeline().target())).forEach(c -> ignored.add(c.name()));
+        }
         if (d.problem() != null) {
             out.put("problem", d.problem());
         }

@@ -195,12 +195,8 @@ final class OpenInferenceProtocol {
         out.putArray("versions").add(Integer.toString(described.version().version()));
         out.put("platform", "xgboost_djl");
         ArrayNode inputs = out.putArray("inputs");
-        Map<String, Column> columns = new LinkedHashMap<>();
-        if (described.schema() != null) {
-            described.schema().columns().forEach(c -> columns.put(c.name(), c));
-        }
         for (FeatureSpec f : described.pipeline().features()) {
-            Column column = columns.get(f.name());
+            Column column = described.schema() == null ? null : described.schema().column(f.name()).orElse(null);
             String datatype = f.kind() != FeatureSpec.Kind.NUMERIC ? "BYTES"
                     : column != null && column.type() == ColumnType.BOOLEAN ? "BOOL" : "FP64";
             ObjectNode input = inputs.addObject();

@@ -89,8 +89,4 @@ final class ServedModelFixture implements AutoCloseable {
     public void close() {
         stores.close();
     }
-
-    static boolean isClassification(MlTask task) {
-        return task != MlTask.REGRESSION;
-    }
 }

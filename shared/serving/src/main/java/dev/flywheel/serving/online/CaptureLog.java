@@ -58,7 +58,7 @@ public final class CaptureLog {
                        java.util.function.BiConsumer<CaptureRecord, FeedbackRecord> each) {
         Map<String, FeedbackRecord> feedback = feedback(model, from, feedbackUntil);
         captures(model, from, until, capture -> each.accept(capture,
-                feedback.get(capture.requestId() + "#" + capture.index())));
+                feedback.get(FeedbackRecord.key(capture.requestId(), capture.index()))));
     }
 
     private List<String> keys(String kind, String model, Instant from, Instant until) {

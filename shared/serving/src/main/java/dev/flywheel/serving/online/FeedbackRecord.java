@@ -15,6 +15,11 @@ public record FeedbackRecord(String requestId, int index, String model, String l
                              Instant receivedAt) {
     /** The join key. */
     public String key() {
+        return key(requestId, index);
+    }
+
+    /** The join key of a served instance: its request and its position in it. */
+    public static String key(String requestId, int index) {
         return requestId + "#" + index;
     }
 }

@@ -47,7 +47,6 @@ public final class InferenceService implements AutoCloseable {
     private final Random random = new Random();
     private final AtomicLong shadowDropped = new AtomicLong();
     private final Map<String, Long> noChallengerUntil = new ConcurrentHashMap<>();
-    private final Map<String, InstanceReader> readers = new ConcurrentHashMap<>();
 
     public InferenceService(Stores stores, Clock clock, ServingConfig config) {
         this.stores = stores;
@@ -90,7 +89,7 @@ public final class InferenceService implements AutoCloseable {
     public Scored predict(String model, ModelSelector selector, String requestId,
                           Function<InstanceReader, List<Map<String, Object>>> toRows) {
         try (ServedModel.Lease lease = models.acquire(model, selector)) {
-            InstanceReader reader = reader(lease);
+            InstanceReader reader = lease.reader();
             List<Map<String, Object>> rows = toRows.apply(reader);
             InstanceReader.checkCount(rows.size(), config.maxInstances(), "instances");
             List<Prediction> predictions = lease.predictor().predictBatch(rows);
@@ -122,7 +121,7 @@ public final class InferenceService implements AutoCloseable {
             String problem = lease.alias() == null ? null
                     : models.status(model, lease.alias()).map(ServedModels.AliasStatus::problem).orElse(null);
             return new Described(lease.version(), lease.alias(), pipelineOf(lease), lease.predictor().schema(),
-                    reader(lease).featureNames(), problem);
+                    lease.reader().featureNames(), problem);
         }
     }
 
@@ -276,11 +275,6 @@ public final class InferenceService implements AutoCloseable {
                     predictions.get(i)));
         }
         return out;
-    }
-
-    private InstanceReader reader(ServedModel.Lease lease) {
-        String key = lease.version().name() + "#" + lease.version().version();
-        return readers.computeIfAbsent(key, k -> new InstanceReader(pipelineOf(lease), lease.predictor().schema()));
     }
 
     private static FittedPipeline pipelineOf(ServedModel.Lease lease) {

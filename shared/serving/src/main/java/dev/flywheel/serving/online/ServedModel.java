@@ -16,6 +16,7 @@ public final class ServedModel {
     private final ModelVersion version;
     private final DjlModelPredictor predictor;
     private final Instant loadedAt;
+    private final InstanceReader reader;
     private final AtomicInteger leases = new AtomicInteger();
     private volatile boolean retired;
 
@@ -23,6 +24,7 @@ public final class ServedModel {
         this.version = version;
         this.predictor = predictor;
         this.loadedAt = loadedAt;
+        this.reader = new InstanceReader(predictor.pipeline(), predictor.schema());
     }
 
     public ModelVersion version() {
@@ -84,6 +86,11 @@ public final class ServedModel {
 
         public DjlModelPredictor predictor() {
             return model.predictor;
+        }
+
+        /** The checks of this version's inputs. */
+        public InstanceReader reader() {
+            return model.reader;
         }
 
         @Override

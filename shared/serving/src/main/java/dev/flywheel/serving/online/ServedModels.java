@@ -291,11 +291,4 @@ public final class ServedModels implements AutoCloseable {
             }
         }
     }
-
-    /** For tests and the local server: the pinned versions loaded, oldest first. */
-    List<String> pinnedKeys() {
-        synchronized (pinned) {
-            return List.copyOf(pinned.keySet());
-        }
-    }
 }
