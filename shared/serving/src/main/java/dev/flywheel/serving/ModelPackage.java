@@ -38,8 +38,10 @@ public final class ModelPackage {
     /** @param expectedSha256 the package's sha256 as registered, or null to skip that check */
     public static DjlModelPredictor load(ArtifactStore store, String uri, String expectedSha256) {
         configureDjl();
-        byte[] zip = ArtifactIo.bytes(store, store.keyOf(uri));
-        Map<String, byte[]> files = PackageFiles.verify(uri, zip, expectedSha256);
+        String key = store.keyOf(uri);
+        byte[] zip = ArtifactIo.bytes(store, key);
+        // Messages name the file that was read: a moved or copied home reads its own copy, not the registered URI.
+        Map<String, byte[]> files = PackageFiles.verify(store.uri(key), zip, expectedSha256);
         String sha = Hashing.sha256(zip);
         FittedPipeline pipeline = Json.read(text(files, PackageFiles.PIPELINE), FittedPipeline.class);
         ModelMetadata metadata = Json.read(text(files, PackageFiles.METADATA), ModelMetadata.class);

@@ -65,7 +65,7 @@ final class RequestBodies {
         } catch (StreamConstraintsException e) {
             String message = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
             throw new InvalidInputException(message.contains("nesting depth")
-                    ? "the body is nested deeper than " + MAX_DEPTH + " levels; no valid request is"
+                    ? "the body is nested deeper than " + MAX_DEPTH + " levels, which no valid request needs"
                     : "the body has a number or text longer than a request needs");
         } catch (com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
             throw new InvalidInputException("the body is not valid JSON: there is more after the JSON object "
