@@ -1,6 +1,7 @@
 package dev.flywheel.serving;
 
 import dev.flywheel.json.Json;
+import dev.flywheel.statistics.BaselineProfile;
 import dev.flywheel.store.ArtifactStore;
 import dev.flywheel.store.ArtifactIntegrityException;
 import dev.flywheel.store.Hashing;

@@ -18,7 +18,7 @@ import dev.flywheel.domain.InvalidInputException;
 import dev.flywheel.domain.MlTask;
 import dev.flywheel.training.TrainingException;
 import dev.flywheel.data.Values;
-import dev.flywheel.serving.BaselineProfile;
+import dev.flywheel.statistics.BaselineProfile;
 import dev.flywheel.training.preprocess.Checkpoint;
 import dev.flywheel.training.steps.FeatureSet;
 import dev.flywheel.serving.FittedPipeline;

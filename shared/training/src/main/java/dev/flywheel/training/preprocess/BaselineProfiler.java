@@ -1,6 +1,6 @@
 package dev.flywheel.training.preprocess;
 
-import dev.flywheel.serving.BaselineProfile;
+import dev.flywheel.statistics.BaselineProfile;
 import dev.flywheel.serving.FeatureSpec;
 import dev.flywheel.serving.FittedPipeline;
 

@@ -1,4 +1,4 @@
-package dev.flywheel.serving;
+package dev.flywheel.statistics;
 
 import org.apache.datasketches.kll.KllDoublesSketch;
 
