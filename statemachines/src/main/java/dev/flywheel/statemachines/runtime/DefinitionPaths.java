@@ -47,6 +47,20 @@ final class DefinitionPaths {
                 template(at, field, template);
             }
         }
+        // a distributed Map state's reader and batcher
+        JsonNode reader = node.path("ItemReader");
+        if (reader.has("Parameters")) {
+            template(at, "ItemReader.Parameters", reader.get("Parameters"));
+        }
+        text(reader.path("ReaderConfig"), "MaxItemsPath")
+                .ifPresent(p -> referencePath(at, "ItemReader.ReaderConfig.MaxItemsPath", p));
+        JsonNode batcher = node.path("ItemBatcher");
+        if (batcher.has("BatchInput")) {
+            template(at, "ItemBatcher.BatchInput", batcher.get("BatchInput"));
+        }
+        for (String field : List.of("MaxItemsPerBatchPath", "MaxInputBytesPerBatchPath")) {
+            text(batcher, field).ifPresent(p -> referencePath(at, "ItemBatcher." + field, p));
+        }
         JsonNode catchers = node.path("Catch").isArray() ? node.get("Catch") : NO_ITEMS;
         for (int i = 0; i < catchers.size(); i++) {
             String field = "Catch[" + i + "].ResultPath";

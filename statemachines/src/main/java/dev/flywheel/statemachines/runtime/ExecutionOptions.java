@@ -25,6 +25,7 @@ public final class ExecutionOptions {
     private final int mapConcurrencyLimit;
     private final Random random;
     private final double taskTimeoutScale;
+    private final ItemReaderSource itemReaderSource;
 
     private ExecutionOptions(Builder b) {
         this.executionName = b.executionName != null ? b.executionName : UUID.randomUUID().toString();
@@ -40,6 +41,7 @@ public final class ExecutionOptions {
         this.mapConcurrencyLimit = b.mapConcurrencyLimit;
         this.random = b.random;
         this.taskTimeoutScale = b.taskTimeoutScale;
+        this.itemReaderSource = b.itemReaderSource;
     }
 
     public static Builder builder() {
@@ -64,6 +66,7 @@ public final class ExecutionOptions {
         b.mapConcurrencyLimit = mapConcurrencyLimit;
         b.random = random;
         b.taskTimeoutScale = taskTimeoutScale;
+        b.itemReaderSource = itemReaderSource;
         return b;
     }
 
@@ -118,6 +121,14 @@ public final class ExecutionOptions {
         return taskTimeoutScale;
     }
 
+    /**
+     * Where the ItemReader of a distributed Map state reads its items (the S3 objects of the definition); null when
+     * none was configured, and then such a Map state fails with {@code States.ItemReaderFailed}.
+     */
+    public ItemReaderSource itemReaderSource() {
+        return itemReaderSource;
+    }
+
     public static final class Builder {
         private String executionName;
         private String stateMachineName = "LocalStateMachine";
@@ -131,6 +142,7 @@ public final class ExecutionOptions {
         private int mapConcurrencyLimit = DEFAULT_MAP_CONCURRENCY_LIMIT;
         private Random random = new Random();
         private double taskTimeoutScale = 1.0;
+        private ItemReaderSource itemReaderSource;
 
         private Builder() {
         }
@@ -213,6 +225,12 @@ public final class ExecutionOptions {
                 throw new IllegalArgumentException("taskTimeoutScale must be > 0, was " + scale);
             }
             this.taskTimeoutScale = scale;
+            return this;
+        }
+
+        /** Where ItemReader configurations ({@code s3:getObject}, {@code s3:listObjectsV2}) read; default none. */
+        public Builder itemReaderSource(ItemReaderSource itemReaderSource) {
+            this.itemReaderSource = Objects.requireNonNull(itemReaderSource, "itemReaderSource");
             return this;
         }
 

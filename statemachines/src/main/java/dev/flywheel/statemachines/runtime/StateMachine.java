@@ -182,12 +182,7 @@ public final class StateMachine {
                 if (node.has("ItemSelector") && node.has("Parameters")) {
                     throw invalid(at, "has both ItemSelector and the legacy Parameters");
                 }
-                JsonNode mode = processor.path("ProcessorConfig").path("Mode");
-                if (mode.isTextual() && "DISTRIBUTED".equals(mode.asText())) {
-                    if (node.has("ItemReader") || node.has("ResultWriter") || node.has("ItemBatcher")) {
-                        throw invalid(at, "ItemReader, ItemBatcher and ResultWriter (distributed Map) are not supported locally");
-                    }
-                }
+                validateMapMode(node, processor, at);
                 if (node.has("MaxConcurrency") && !(node.get("MaxConcurrency").canConvertToInt()
                         && node.get("MaxConcurrency").asInt() >= 0)) {
                     throw invalid(at, "MaxConcurrency must be a non-negative integer");
@@ -209,6 +204,62 @@ public final class StateMachine {
         }
         DefinitionPaths.check(at, node);
         return new State(name, type, node, next, end, retriers, catchers, branches);
+    }
+
+    /**
+     * ProcessorConfig (Mode INLINE, the default, or DISTRIBUTED with an ExecutionType), and the fields only a
+     * distributed Map state may have: ItemReader, ItemBatcher, ResultWriter and Label.
+     */
+    private static void validateMapMode(JsonNode node, JsonNode processor, String at) {
+        JsonNode config = processor.path("ProcessorConfig");
+        boolean distributed = false;
+        if (!config.isMissingNode()) {
+            if (!config.isObject()) {
+                throw invalid(at, "ItemProcessor.ProcessorConfig must be a JSON object");
+            }
+            JsonNode mode = config.get("Mode");
+            if (mode != null && !(mode.isTextual() && (mode.asText().equals("INLINE")
+                    || mode.asText().equals("DISTRIBUTED")))) {
+                throw invalid(at, "ItemProcessor.ProcessorConfig.Mode must be INLINE or DISTRIBUTED, was " + mode);
+            }
+            distributed = mode != null && mode.asText().equals("DISTRIBUTED");
+            JsonNode executionType = config.get("ExecutionType");
+            if (distributed && (executionType == null || !(executionType.isTextual()
+                    && (executionType.asText().equals("STANDARD") || executionType.asText().equals("EXPRESS"))))) {
+                throw invalid(at, "a DISTRIBUTED Map state needs ItemProcessor.ProcessorConfig.ExecutionType "
+                        + "STANDARD or EXPRESS" + (executionType == null ? "" : ", was " + executionType));
+            }
+            if (!distributed && executionType != null) {
+                throw invalid(at, "ItemProcessor.ProcessorConfig.ExecutionType is only allowed with Mode DISTRIBUTED");
+            }
+        }
+        if (!distributed) {
+            for (String field : List.of("ItemReader", "ItemBatcher", "ResultWriter", "Label")) {
+                if (node.has(field)) {
+                    throw invalid(at, field + " is only allowed in a distributed Map state "
+                            + "(\"ItemProcessor\": {\"ProcessorConfig\": {\"Mode\": \"DISTRIBUTED\", ...}})");
+                }
+            }
+            return;
+        }
+        if (node.has("ResultWriter")) {
+            throw invalid(at, "ResultWriter is not supported by the local runtime: leave it out, and the Map state's "
+                    + "result is the array of iteration outputs (within the 256 KiB payload quota)");
+        }
+        if (node.has("ItemReader")) {
+            if (node.has("ItemsPath")) {
+                throw invalid(at, "has both ItemReader and ItemsPath: with an ItemReader the items come from the "
+                        + "reader, not from the state input");
+            }
+            ItemReader.validate(node.get("ItemReader"), at);
+        }
+        if (node.has("ItemBatcher")) {
+            ItemBatcher.validate(node.get("ItemBatcher"), at);
+        }
+        JsonNode label = node.get("Label");
+        if (label != null && !(label.isTextual() && label.asText().length() <= 40)) {
+            throw invalid(at, "Label must be a string of at most 40 characters, was " + label);
+        }
     }
 
     private static void validateChoice(JsonNode node, String at) {

@@ -15,6 +15,8 @@ public final class StatesErrors {
     public static final String EXCEED_TOLERATED_FAILURE_THRESHOLD = "States.ExceedToleratedFailureThreshold";
     public static final String DATA_LIMIT_EXCEEDED = "States.DataLimitExceeded";
     public static final String PERMISSIONS = "States.Permissions";
+    /** A distributed Map state's ItemReader could not read its items (no such bucket or key, not a JSON array...). */
+    public static final String ITEM_READER_FAILED = "States.ItemReaderFailed";
 
     private StatesErrors() {
     }
