@@ -4,6 +4,7 @@ import dev.flywheel.config.FlywheelConfig;
 import dev.flywheel.cli.commands.ApprovalCommands;
 import dev.flywheel.cli.commands.BenchCommand;
 import dev.flywheel.cli.commands.DatagenCommand;
+import dev.flywheel.cli.commands.DriftCommand;
 import dev.flywheel.cli.commands.DatasetsCommand;
 import dev.flywheel.cli.commands.DemoCommand;
 import dev.flywheel.cli.commands.ExecutionsCommand;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Command;
 @Command(name = "flywheel", mixinStandardHelpOptions = true, versionProvider = FlywheelCli.Version.class,
         description = "Flywheel: raw data to a monitored production model, locally or on AWS.",
         subcommands = {DemoCommand.class, PipelineCommand.class, ExecutionsCommand.class, DatasetsCommand.class,
-                RunsCommand.class, ModelsCommand.class, ServeCommand.class, PredictCommand.class,
+                RunsCommand.class, ModelsCommand.class, ServeCommand.class, PredictCommand.class, DriftCommand.class,
                 ApprovalCommands.Approve.class, ApprovalCommands.Reject.class,
                 DatagenCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class FlywheelCli {

@@ -2,7 +2,13 @@ package dev.flywheel.cli;
 
 import dev.flywheel.statemachines.local.LocalFunctions;
 import dev.flywheel.config.FlywheelConfig;
+import dev.flywheel.functions.drift.DecideRetrainingHandler;
+import dev.flywheel.functions.drift.PlanWindowHandler;
+import dev.flywheel.functions.drift.ProfileCapturesHandler;
+import dev.flywheel.functions.drift.RecordRetrainingHandler;
+import dev.flywheel.functions.drift.ScoreWindowHandler;
 import dev.flywheel.functions.evaluate.EvaluateHandler;
+import dev.flywheel.monitoring.DriftMonitor;
 import dev.flywheel.functions.ingest.IngestHandler;
 import dev.flywheel.functions.preprocess.PreprocessHandler;
 import dev.flywheel.functions.register.FailRunsHandler;
@@ -29,6 +35,7 @@ final class LocalHandlers {
 
     static LocalFunctions register(LocalFunctions functions, FlywheelConfig config, Stores stores, Clock clock) {
         RegisterService registry = RegisterService.over(stores, clock);
+        DriftMonitor monitor = new DriftMonitor(stores, clock);
         return functions
                 .add("Ingest", () -> new IngestHandler(IngestService.over(stores, clock)))
                 .add("Preprocess", () -> new PreprocessHandler(PreprocessService.over(stores, clock)))
@@ -38,6 +45,11 @@ final class LocalHandlers {
                 .add("Promote", () -> new PromoteHandler(registry))
                 .add("Rollback", () -> new RollbackHandler(registry))
                 .add("RequestApproval", () -> new RequestApprovalHandler(registry))
-                .add("FailRuns", () -> new FailRunsHandler(registry));
+                .add("FailRuns", () -> new FailRunsHandler(registry))
+                .add("DriftPlan", () -> new PlanWindowHandler(monitor))
+                .add("DriftProfile", () -> new ProfileCapturesHandler(monitor))
+                .add("DriftScore", () -> new ScoreWindowHandler(monitor))
+                .add("DriftDecide", () -> new DecideRetrainingHandler(monitor))
+                .add("DriftOutcome", () -> new RecordRetrainingHandler(monitor));
     }
 }

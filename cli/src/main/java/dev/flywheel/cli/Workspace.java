@@ -86,8 +86,10 @@ public final class Workspace implements AutoCloseable {
             warnAboutAbandonedExecutions(stores);
         }
         LocalFunctions functions = LocalHandlers.register(new LocalFunctions(), config, stores, clock);
-        return new Workspace(config, stores, new LocalRuntime(functions, stores.registries().executions(), clock,
-                Sleeper.system()));
+        // The training pipeline is registered so that the drift monitor can start it (states:startExecution).
+        LocalRuntime runtime = new LocalRuntime(functions, stores.registries().executions(), stores.artifacts(), clock,
+                Sleeper.system()).withStateMachine("training-pipeline", PipelineRunner.definition());
+        return new Workspace(config, stores, runtime);
     }
 
     /** Says once, when a command starts, that executions of processes that are gone are still marked RUNNING. */

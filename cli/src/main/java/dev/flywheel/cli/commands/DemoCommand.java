@@ -66,7 +66,7 @@ public final class DemoCommand implements Callable<Integer> {
                 null, candidates, false, 42);
         try (Workspace workspace = Workspace.open(common().home())) {
             say("Flywheel demo — home " + home);
-            say("1/3 Training pipeline on German Credit (1000 rows, target 'class'), " + candidates + " candidates:");
+            say("1/6 Training pipeline on German Credit (1000 rows, target 'class'), " + candidates + " candidates:");
             long t0 = System.nanoTime();
             ExecutionResult first = PipelineRunner.run(workspace, request, progress());
             ObjectNode firstSummary = PipelineCommand.summary(first, (System.nanoTime() - t0) / 1e9);
@@ -76,7 +76,7 @@ public final class DemoCommand implements Callable<Integer> {
             if (first.status() != ExecutionStatus.SUCCEEDED) {
                 return 1;
             }
-            say("\n2/3 The same pipeline again: the dataset is the same version, preprocessing is a checkpoint hit, "
+            say("\n2/6 The same pipeline again: the dataset is the same version, preprocessing is a checkpoint hit, "
                     + "and the new challenger is gated against the champion:");
             long t1 = System.nanoTime();
             ExecutionResult second = PipelineRunner.run(workspace, request, progress());
@@ -89,7 +89,7 @@ public final class DemoCommand implements Callable<Integer> {
             boolean succeeded = second.status() == ExecutionStatus.SUCCEEDED;
             DemoTraffic.Result serving = null;
             if (succeeded) {
-                say("\n3/3 The champion served over HTTP on 127.0.0.1 by the inference function's handler:\n    "
+                say("\n3/6 The champion served over HTTP on 127.0.0.1 by the inference function's handler:\n    "
                         + DemoTraffic.ROWS + " rows in requests of 1 to 10 rows; the true labels of every other "
                         + "request as feedback:");
                 long t2 = System.nanoTime();
@@ -98,6 +98,12 @@ public final class DemoCommand implements Callable<Integer> {
                 say(String.format(Locale.ROOT, "  ✓ %d predict and %d feedback requests to %s v%d (%.1f s)",
                         serving.requests(), serving.feedbackRequests(), MODEL, serving.version(),
                         (System.nanoTime() - t2) / 1e9));
+            }
+            DriftDemo.Result drift = null;
+            if (succeeded) {
+                drift = DriftDemo.run(workspace, home.resolve("examples"), candidates, this::progress, this::say,
+                        artifactsRoot(workspace));
+                succeeded = drift.succeeded();
             }
             String serve = "./flywheel serve --home " + home;
             ObjectNode result = Json.object();
@@ -113,7 +119,9 @@ public final class DemoCommand implements Callable<Integer> {
             result.put("home", common().home().toAbsolutePath().toString());
             result.put("metadata", common().home().resolve("metadata.db").toAbsolutePath().toString());
             result.put("artifacts", common().home().resolve("artifacts").toAbsolutePath().toString());
-            result.putArray("notYetAvailable").add("drift monitoring and drift-triggered retraining");
+            if (drift != null) {
+                result.set("monitoring", drift.toJson());
+            }
             if (common().json()) {
                 Output.json(result);
             } else {
@@ -127,6 +135,13 @@ public final class DemoCommand implements Callable<Integer> {
                     rows.add(List.of("captured", serving.capturedRows() + " rows in " + serving.captures()));
                     rows.add(List.of("feedback", serving.feedbackRows() + " rows (" + serving.feedbackRequests()
                             + " requests) in " + serving.feedback()));
+                }
+                if (drift != null && drift.succeeded()) {
+                    rows.add(List.of("monitoring", DriftDemo.MODEL + ": champion v" + drift.championBefore() + " → v"
+                            + drift.championAfter() + " after drift"));
+                    rows.add(List.of("drift report", drift.html() != null ? drift.html().toString()
+                            : drift.drifted().report().path("reportUri").asText()));
+                    rows.add(List.of("drift", "./flywheel drift reports " + DriftDemo.MODEL + " --home " + home));
                 }
                 rows.add(List.of("executions", "./flywheel executions list --home " + home));
                 rows.add(List.of("runs", "./flywheel runs list --home " + home));
@@ -143,8 +158,9 @@ public final class DemoCommand implements Callable<Integer> {
                     System.out.println("  ./flywheel predict " + MODEL + " --home " + home + " \\");
                     System.out.println("      --data " + data.toAbsolutePath().normalize());
                 }
-                System.out.println("\nNot in this demo yet: drift monitoring and drift-triggered retraining\n(that part "
-                        + "of the loop is not built yet).");
+                if (drift != null && drift.html() != null) {
+                    System.out.println("\nThe drift report (open it in a browser):\n  " + drift.html());
+                }
             }
             return succeeded ? 0 : 1;
         }

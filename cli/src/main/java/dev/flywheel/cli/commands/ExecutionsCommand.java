@@ -120,7 +120,7 @@ public final class ExecutionsCommand {
     }
 
     /** The file, or a usage error that says what is wrong with the path. */
-    private static Path readableFile(CommandSpec spec, String option, Path file) {
+    static Path readableFile(CommandSpec spec, String option, Path file) {
         if (Files.isDirectory(file)) {
             throw new ParameterException(spec.commandLine(), option + " " + file + " is a folder: name a file");
         }

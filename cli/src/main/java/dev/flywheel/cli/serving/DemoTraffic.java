@@ -46,7 +46,7 @@ public final class DemoTraffic {
      */
     public record Result(String model, int version, int requests, int rows, int feedbackRequests, int feedbackRows,
                          double p50Millis, double p95Millis, long capturedRows, String captures, String feedback,
-                         Path exampleRequest) {
+                         Path exampleRequest, Instant from, Instant until) {
         public ObjectNode toJson() {
             ObjectNode out = Json.object();
             out.put("model", model).put("version", version).put("requests", requests).put("rows", rows)
@@ -65,11 +65,20 @@ public final class DemoTraffic {
      */
     public static Result run(Stores stores, String model, Path data, String artifactsRoot, Path exampleDir,
                              long seed) {
+        return run(stores, model, data, ROWS, 2, artifactsRoot, exampleDir, seed);
+    }
+
+    /**
+     * @param rows          how many of the file's rows to send
+     * @param feedbackEvery the true labels of one request in this many go back as feedback (1: every request)
+     */
+    public static Result run(Stores stores, String model, Path data, int rows, int feedbackEvery,
+                             String artifactsRoot, Path exampleDir, long seed) {
         Instant from = Instant.now();
         LocalServing serving = LocalServing.start(stores, new LocalServing.Options("127.0.0.1", 0, model,
                 ServingConfig.defaults(), null, null));
         int requests = 0;
-        int rows = 0;
+        int sent = 0;
         int feedbackRequests = 0;
         int feedbackRows = 0;
         List<Double> latencies = new ArrayList<>();
@@ -82,7 +91,7 @@ public final class DemoTraffic {
             Random random = new Random(seed);
             List<InstanceFile.Instance> sample = new ArrayList<>();
             try (InstanceFile file = InstanceFile.open(data, inputs)) {
-                while (sample.size() < ROWS && file.hasNext()) {
+                while (sample.size() < rows && file.hasNext()) {
                     sample.add(file.next());
                 }
             }
@@ -97,8 +106,8 @@ public final class DemoTraffic {
                 JsonNode answer = send(client, post(base + "/predict", instances(batch)), 200);
                 latencies.add((System.nanoTime() - start) / 1e6);
                 requests++;
-                rows += batch.size();
-                if (requests % 2 == 1) {
+                sent += batch.size();
+                if ((requests - 1) % feedbackEvery == 0) {
                     ObjectNode feedback = Json.object();
                     ArrayNode items = feedback.putArray("feedback");
                     for (int i = 0; i < batch.size(); i++) {
@@ -120,10 +129,10 @@ public final class DemoTraffic {
         }
         Instant until = Instant.now().plusSeconds(1);
         latencies.sort(Double::compare);
-        return new Result(model, serving.version().version(), requests, rows, feedbackRequests, feedbackRows,
+        return new Result(model, serving.version().version(), requests, sent, feedbackRequests, feedbackRows,
                 percentile(latencies, 0.50), percentile(latencies, 0.95), serving.service().captures().written(),
                 folder(stores, CaptureKeys.CAPTURES, model, from, until, artifactsRoot),
-                folder(stores, CaptureKeys.FEEDBACK, model, from, until, artifactsRoot), example);
+                folder(stores, CaptureKeys.FEEDBACK, model, from, until, artifactsRoot), example, from, until);
     }
 
     private static ObjectNode instances(List<InstanceFile.Instance> batch) {

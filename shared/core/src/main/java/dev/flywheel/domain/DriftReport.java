@@ -9,7 +9,9 @@ import java.util.List;
  * @param windowStart start of the scored traffic window (inclusive)
  * @param windowEnd   end of the scored traffic window (exclusive)
  * @param sampleSize  rows of live traffic scored
- * @param reportUri   the readable report (HTML/JSON) in the artifact store
+ * @param reportUri   the readable report (HTML) in the artifact store; {@code report.json} is beside it
+ * @param verdict     "drift", "degraded" (performance), "drift and degraded", "no drift" or "no verdict"
+ * @param reason      one sentence: why the verdict is what it is
  */
 public record DriftReport(
         String id,
@@ -21,7 +23,9 @@ public record DriftReport(
         long sampleSize,
         List<FeatureDrift> features,
         boolean drifted,
-        String reportUri) {
+        String reportUri,
+        String verdict,
+        String reason) {
 
     public DriftReport {
         Require.name(id, "drift report id");

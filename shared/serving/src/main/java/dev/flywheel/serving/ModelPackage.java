@@ -43,9 +43,9 @@ public final class ModelPackage {
         // Messages name the file that was read: a moved or copied home reads its own copy, not the registered URI.
         Map<String, byte[]> files = PackageFiles.verify(store.uri(key), zip, expectedSha256);
         String sha = Hashing.sha256(zip);
-        FittedPipeline pipeline = Json.read(text(files, PackageFiles.PIPELINE), FittedPipeline.class);
-        ModelMetadata metadata = Json.read(text(files, PackageFiles.METADATA), ModelMetadata.class);
-        Schema schema = Json.read(text(files, PackageFiles.SCHEMA), Schema.class);
+        FittedPipeline pipeline = Json.read(PackageFiles.text(files, PackageFiles.PIPELINE), FittedPipeline.class);
+        ModelMetadata metadata = Json.read(PackageFiles.text(files, PackageFiles.METADATA), ModelMetadata.class);
+        Schema schema = Json.read(PackageFiles.text(files, PackageFiles.SCHEMA), Schema.class);
         Path dir = null;
         try {
             dir = ScratchFolder.createDirectory("model-");
@@ -94,11 +94,4 @@ public final class ModelPackage {
         }
     }
 
-    private static String text(Map<String, byte[]> files, String name) {
-        byte[] bytes = files.get(name);
-        if (bytes == null) {
-            throw new ArtifactIntegrityException("the model package has no " + name);
-        }
-        return new String(bytes, StandardCharsets.UTF_8);
-    }
 }

@@ -93,6 +93,15 @@ public final class PackageFiles {
         return files;
     }
 
+    /** A package file's text, as {@link #verify} returned the files. */
+    public static String text(Map<String, byte[]> files, String name) {
+        byte[] bytes = files.get(name);
+        if (bytes == null) {
+            throw new ArtifactIntegrityException("the model package has no " + name);
+        }
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
     public static StoredArtifact write(ArtifactStore store, String key, byte[] xgboostModelJson, FittedPipeline pipeline,
                                        String schemaJson, BaselineProfile profile, ModelMetadata metadata) {
         Map<String, byte[]> files = new LinkedHashMap<>();

@@ -27,10 +27,45 @@ public record BaselineProfile(long rows, Map<String, FeatureProfile> features, F
      * @param kind         "numeric" or "categorical"
      * @param kllSketch    numeric: base64 of a serialized {@code KllDoublesSketch} (k = 200)
      * @param frequencies  categorical: count per category ("" = missing)
+     * @param binEdges     numeric: the fixed baseline bins (deciles of the values, distinct), for PSI and charts;
+     *                     null in profiles written before they existed (then computed from the sketch)
+     * @param sample       numeric: every non-missing value, sorted, when there are at most {@link #EXACT_LIMIT}
+     *                     (so small baselines compare exactly: KS as scipy computes it); else null
      */
     public record FeatureProfile(String kind, long count, double missingRate, Double mean, Double std, Double min,
-                                 Double max, String kllSketch, Map<String, Long> frequencies) {
+                                 Double max, String kllSketch, Map<String, Long> frequencies, double[] binEdges,
+                                 double[] sample) {
+        public boolean numeric() {
+            return "numeric".equals(kind);
+        }
+
+        /** The non-missing values' distribution: the exact sample when there is one, else the sketch. */
+        public EmpiricalDistribution distribution() {
+            if (sample != null) {
+                return ExactDistribution.of(sample);
+            }
+            if (kllSketch == null) {
+                return ExactDistribution.of(new double[0]);
+            }
+            return new SketchDistribution(KllDoublesSketch.heapify(
+                    org.apache.datasketches.memory.Memory.wrap(Base64.getDecoder().decode(kllSketch))));
+        }
+
+        /** The baseline bins' edges (stored, or for older profiles derived from the distribution). */
+        public double[] bins() {
+            return binEdges != null ? binEdges : NumericTests.binEdges(distribution(), BINS);
+        }
+
+        /** Non-missing values. */
+        public long present() {
+            return count - Math.round(missingRate * count);
+        }
     }
+
+    /** Baseline numeric values kept exactly up to this many (80 KB a feature); a sketch stands in above it. */
+    public static final int EXACT_LIMIT = 10_000;
+    /** Baseline bins per numeric feature: deciles. */
+    public static final int BINS = 10;
 
     /**
      * Accumulates a numeric profile. The same values in the same order give the same profile, byte for byte: the
@@ -74,9 +109,15 @@ public record BaselineProfile(long rows, Map<String, FeatureProfile> features, F
                     sketch.update(values[i]);
                 }
             }
+            double[] sorted = java.util.Arrays.copyOf(values, size);
+            java.util.Arrays.sort(sorted);
+            EmpiricalDistribution distribution = size <= EXACT_LIMIT ? ExactDistribution.of(sorted)
+                    : new SketchDistribution(sketch);
             return new FeatureProfile("numeric", count, count == 0 ? 0 : (double) missing / count, mean, std,
                     n == 0 ? null : sketch.getMinItem(), n == 0 ? null : sketch.getMaxItem(),
-                    Base64.getEncoder().encodeToString(sketch.toByteArray()), null);
+                    Base64.getEncoder().encodeToString(sketch.toByteArray()), null,
+                    n == 0 ? new double[0] : NumericTests.binEdges(distribution, BINS),
+                    size <= EXACT_LIMIT ? sorted : null);
         }
 
         private static Random kllRandom() {
@@ -116,7 +157,7 @@ public record BaselineProfile(long rows, Map<String, FeatureProfile> features, F
 
         public FeatureProfile build() {
             return new FeatureProfile("categorical", count, count == 0 ? 0 : (double) missing / count, null, null,
-                    null, null, null, frequencies);
+                    null, null, null, frequencies, null, null);
         }
     }
 

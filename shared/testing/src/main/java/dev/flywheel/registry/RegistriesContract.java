@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.flywheel.domain.AliasMove;
+import dev.flywheel.domain.DriftDecision;
 import dev.flywheel.domain.DriftReport;
 import dev.flywheel.domain.ExecutionEvent;
 import dev.flywheel.domain.ExecutionRecord;
@@ -19,6 +20,7 @@ import dev.flywheel.json.Json;
 import dev.flywheel.store.MetadataTable;
 import dev.flywheel.testing.Fixtures;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -195,11 +197,33 @@ public abstract class RegistriesContract {
         for (int i = 0; i < 3; i++) {
             Instant at = Fixtures.T0.plusSeconds(60L * i);
             reports.add(new DriftReport("r" + i, "m", 1, at, at.minusSeconds(3600), at, 500,
-                    List.of(new FeatureDrift("age", "ks", 0.2 * i, 0.01, 0.1, i > 0)), i > 0, "file:///r" + i));
+                    List.of(new FeatureDrift("age", "ks", 0.2 * i, 0.01, 0.1, i > 0)), i > 0, "file:///r" + i,
+                    i > 0 ? "drift" : "no drift", null));
         }
         assertThat(reports.list("m", 0)).extracting(DriftReport::id).containsExactly("r2", "r1", "r0");
         assertThat(reports.get("r1").features().get(0).statistic()).isEqualTo(0.2);
         assertThat(reports.list("other", 0)).isEmpty();
+    }
+
+    @Test
+    void driftDecisions_areKeptNewestFirstAndOneRetrainingPerCooldown() {
+        DriftReportRegistry reports = registries.driftReports();
+        Duration cooldown = Duration.ofHours(6);
+        DriftDecision first = new DriftDecision("d1", "m", "r1", Fixtures.T0, DriftDecision.Action.RETRAIN_STARTED,
+                "data drift", null, 1, null);
+        assertThat(reports.claimRetraining(first, cooldown)).isEmpty();
+        DriftDecision again = new DriftDecision("d2", "m", "r2", Fixtures.T0.plusSeconds(3600),
+                DriftDecision.Action.RETRAIN_STARTED, "data drift", null, 1, null);
+        assertThat(reports.claimRetraining(again, cooldown)).contains(Fixtures.T0);
+        assertThat(reports.decisions("m", 0)).extracting(DriftDecision::id).containsExactly("d1");
+        reports.decide(new DriftDecision("d3", "m", "r2", Fixtures.T0.plusSeconds(3600), DriftDecision.Action.COOLDOWN,
+                "retrained at " + Fixtures.T0, null, 1, null));
+        DriftDecision later = new DriftDecision("d4", "m", "r3", Fixtures.T0.plus(cooldown), DriftDecision.Action.RETRAIN_STARTED,
+                "data drift", null, 1, null);
+        assertThat(reports.claimRetraining(later, cooldown)).isEmpty();
+        assertThat(reports.decisions("m", 0)).extracting(DriftDecision::id).containsExactly("d4", "d3", "d1");
+        assertThat(reports.list("m", 0)).isEmpty();
+        assertThat(reports.lastRetraining("m")).contains(Fixtures.T0.plus(cooldown));
     }
 
     @Test

@@ -32,7 +32,7 @@ class DomainJsonTest {
                 new AliasMove("credit-risk", ModelAlias.CHAMPION, null, 1, 1, Fixtures.T0, "first", false),
                 new DriftReport("d-1", "credit-risk", 2, Fixtures.T0, Fixtures.T0.minusSeconds(3600), Fixtures.T0, 800,
                         List.of(new FeatureDrift("age", "ks", 0.31, 1e-9, 0.1, true),
-                                new FeatureDrift("purpose", "psi", 0.02, null, 0.2, false)), true, "s3://b/reports/d-1.html"),
+                                new FeatureDrift("purpose", "psi", 0.02, null, 0.2, false)), true, "s3://b/reports/d-1.html", "drift", "1 of 2 features drifted"),
                 new ExecutionRecord("e-1", "training-pipeline", ExecutionStatus.FAILED, Json.tree("{\"x\":[1,2]}"), null,
                         "dev.flywheel.training.DataValidationException", "12% bad rows", Fixtures.T0, Fixtures.T0.plusSeconds(1),
                         List.of(new ExecutionEvent(1, 0, "ExecutionStarted", Fixtures.T0, Json.object().put("k", "v")))));
@@ -80,6 +80,6 @@ class DomainJsonTest {
         assertThatThrownBy(() -> new ModelAlias("m", "champion", 0, 1, Fixtures.T0, null))
                 .hasMessageContaining("aliased version");
         assertThatThrownBy(() -> new DriftReport("d", "m", 1, Fixtures.T0, Fixtures.T0, Fixtures.T0.minusSeconds(1), 0,
-                List.of(), false, null)).hasMessageContaining("before it starts");
+                List.of(), false, null, null, null)).hasMessageContaining("before it starts");
     }
 }

@@ -62,9 +62,10 @@ public record DriftDocument(String id, String model, int version, String source,
      * Performance on the window's rows that have feedback, against the model's test metric.
      *
      * @param metric    "auc" (binary), "accuracy" (multiclass) or "rmse" (regression)
-     * @param tolerance how much worse than at test time counts as degraded
+     * @param atTest    the version's test metric; null when evaluation did not record it (then no verdict)
+ * @param tolerance how much worse than at test time counts as degraded
      */
-    public record Performance(String metric, double atTest, Double current, long labeledRows, boolean degraded,
+    public record Performance(String metric, Double atTest, Double current, long labeledRows, boolean degraded,
                               double tolerance, boolean higherIsBetter) {
     }
 }

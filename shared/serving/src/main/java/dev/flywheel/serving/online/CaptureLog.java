@@ -61,7 +61,8 @@ public final class CaptureLog {
                 feedback.get(FeedbackRecord.key(capture.requestId(), capture.index()))));
     }
 
-    private List<String> keys(String kind, String model, Instant from, Instant until) {
+    /** The batch objects of {@code kind} ({@link CaptureKeys#CAPTURES} or FEEDBACK) in the hours of a window. */
+    public List<String> keys(String kind, String model, Instant from, Instant until) {
         return CaptureKeys.hourPrefixes(kind, model, from, until).stream()
                 .flatMap(prefix -> store.list(prefix).stream())
                 .filter(key -> key.endsWith(".jsonl.gz"))

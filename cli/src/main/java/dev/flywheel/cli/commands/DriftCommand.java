@@ -1,0 +1,390 @@
+package dev.flywheel.cli.commands;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flywheel.cli.CommonOptions;
+import dev.flywheel.cli.DriftRunner;
+import dev.flywheel.cli.Interruption;
+import dev.flywheel.cli.Output;
+import dev.flywheel.cli.Progress;
+import dev.flywheel.cli.Workspace;
+import dev.flywheel.cli.serving.ApiGatewayProxy;
+import dev.flywheel.cli.serving.InstanceFile;
+import dev.flywheel.cli.serving.ModelInputs;
+import dev.flywheel.config.ServingConfig;
+import dev.flywheel.domain.DriftDecision;
+import dev.flywheel.domain.DriftReport;
+import dev.flywheel.domain.ExecutionStatus;
+import dev.flywheel.domain.ModelVersion;
+import dev.flywheel.functions.inference.InferenceHandler;
+import dev.flywheel.json.Json;
+import dev.flywheel.json.JsonFormatException;
+import dev.flywheel.monitoring.DriftMonitor;
+import dev.flywheel.monitoring.DriftPolicy;
+import dev.flywheel.monitoring.DriftSteps;
+import dev.flywheel.monitoring.WindowProfile;
+import dev.flywheel.monitoring.report.DriftDocument;
+import dev.flywheel.serving.Prediction;
+import dev.flywheel.serving.online.InferenceService;
+import dev.flywheel.statemachines.runtime.ExecutionListener;
+import dev.flywheel.statemachines.runtime.ExecutionResult;
+import java.awt.Desktop;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** Drift monitoring: score a file, run the drift-monitor state machine over captured traffic, read reports. */
+@Command(name = "drift", mixinStandardHelpOptions = true,
+        description = "Drift monitoring: score a file or captured traffic against a model's training baseline.",
+        subcommands = {DriftCommand.Score.class, DriftCommand.Run.class, DriftCommand.Reports.class,
+                DriftCommand.Report.class})
+public final class DriftCommand {
+    private DriftCommand() {
+    }
+
+    /** Options every scoring subcommand shares. */
+    static DriftPolicy policy(CommandSpec spec, Path file) {
+        if (file == null) {
+            return DriftPolicy.DEFAULTS;
+        }
+        try {
+            return Json.read(Files.readString(ExecutionsCommand.readableFile(spec, "--policy", file),
+                    StandardCharsets.UTF_8), DriftPolicy.class);
+        } catch (IOException | JsonFormatException e) {
+            throw new ParameterException(spec.commandLine(), "--policy " + file + ": " + e.getMessage());
+        }
+    }
+
+    @Command(name = "score", mixinStandardHelpOptions = true,
+            description = {"Score a CSV or JSON Lines file against a model version's baseline (a batch).",
+                    "Predictions come from the inference function's handler, as the API would answer; a target "
+                            + "column, when the file has one, also measures performance. The report is kept "
+                            + "(flywheel drift reports NAME)."})
+    public static final class Score implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Parameters(paramLabel = "NAME", description = "The model.")
+        String name;
+        @Option(names = "--data", required = true, paramLabel = "FILE", description = "CSV with a header, or JSON Lines.")
+        Path data;
+        @Option(names = "--model-version", paramLabel = "N", description = "The version (default: the champion).")
+        Integer version;
+        @Option(names = "--html", paramLabel = "FILE", description = "Also write the HTML report to FILE.")
+        Path html;
+        @Option(names = "--policy", paramLabel = "FILE", description = "Thresholds (JSON; see docs/monitoring.md).")
+        Path policyFile;
+
+        @Override
+        public Integer call() throws IOException {
+            CommonOptions common = CommonOptions.of(spec);
+            DriftPolicy policy = policy(spec, policyFile);
+            ExecutionsCommand.readableFile(spec, "--data", data);
+            try (Workspace workspace = Workspace.openExisting(common.home());
+                 InferenceService service = new InferenceService(workspace.stores(), Clock.systemUTC(),
+                         ServingConfig.defaults().withCapture(0, 500, 60))) {
+                ModelVersion model = version == null
+                        ? workspace.stores().registries().models().resolve(name, "champion")
+                        : workspace.stores().registries().models().get(name, version);
+                DriftMonitor monitor = new DriftMonitor(workspace.stores(), Clock.systemUTC());
+                WindowProfile window = monitor.window(model);
+                InferenceHandler handler = new InferenceHandler(service, null);
+                String path = "/models/" + ApiGatewayProxy.encode(name);
+                Map<String, String> pinned = Map.of("version", Integer.toString(model.version()));
+                ApiGatewayProxy.Reply described = ApiGatewayProxy.call(handler, "GET", path, pinned, null);
+                if (described.status() != 200) {
+                    throw new PredictCommand.PredictionException(described.error());
+                }
+                ModelInputs inputs = ModelInputs.from(described.json());
+                long labelled = 0;
+                try (InstanceFile file = InstanceFile.open(data, inputs)) {
+                    List<InstanceFile.Instance> batch = new ArrayList<>();
+                    while (file.hasNext()) {
+                        batch.add(file.next());
+                        if (batch.size() == PredictCommand.MAX_BATCH || !file.hasNext()) {
+                            labelled += score(handler, path, pinned, batch, window);
+                            batch.clear();
+                        }
+                    }
+                }
+                DriftSteps.Scored scored = monitor.scoreBatch(model, window, policy, "batch " + data.getFileName());
+                DriftDocument document = monitor.document(scored.reportId());
+                if (html != null) {
+                    Files.writeString(html, dev.flywheel.monitoring.report.HtmlReport.render(document));
+                }
+                if (common.json()) {
+                    Output.json(document);
+                } else {
+                    printDocument(document, scored.reportUri(), html);
+                    if (labelled == 0 && document.performance() == null) {
+                        System.err.println("(no '" + inputs.target() + "' column: performance was not measured)");
+                    }
+                }
+                return 0;
+            }
+        }
+
+        /** Predicts a batch through the handler and adds rows, predictions and (with a target) outcomes. */
+        private long score(InferenceHandler handler, String path, Map<String, String> pinned,
+                           List<InstanceFile.Instance> batch, WindowProfile window) {
+            StringBuilder body = new StringBuilder("{\"instances\":[");
+            for (int i = 0; i < batch.size(); i++) {
+                body.append(i == 0 ? "" : ",").append(Json.write(batch.get(i).values()));
+            }
+            body.append("]}");
+            ApiGatewayProxy.Reply reply = ApiGatewayProxy.call(handler, "POST", path + "/predict", pinned,
+                    body.toString());
+            if (reply.status() != 200) {
+                throw new PredictCommand.PredictionException(data.getFileName() + " lines " + batch.get(0).line()
+                        + "-" + batch.get(batch.size() - 1).line() + ": " + reply.error());
+            }
+            JsonNode predictions = reply.json().path("predictions");
+            long labelled = 0;
+            for (int i = 0; i < batch.size(); i++) {
+                InstanceFile.Instance instance = batch.get(i);
+                Prediction prediction = Json.read(Json.write(predictions.get(i)), Prediction.class);
+                @SuppressWarnings("unchecked")
+                Map<String, Object> values = Json.mapper().convertValue(instance.values(), Map.class);
+                window.add(values, null);
+                window.addPrediction(prediction);
+                if (instance.target() != null && !instance.target().isBlank()) {
+                    Double number = dev.flywheel.data.Values.number(instance.target());
+                    if (window.addOutcome(prediction, instance.target(), number)) {
+                        labelled++;
+                    }
+                }
+            }
+            return labelled;
+        }
+    }
+
+    @Command(name = "run", mixinStandardHelpOptions = true,
+            description = {"Run the drift-monitor state machine over a model's captured traffic.",
+                    "The same definition Step Functions runs: plan the window, profile its capture batches (a Map), "
+                            + "score and report, decide, and on drift start the training pipeline (with "
+                            + "--retrain-input), under a cooldown."})
+    public static final class Run implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Parameters(paramLabel = "NAME", description = "The model.")
+        String name;
+        @Option(names = "--since", paramLabel = "TIME", description = "Window start, ISO-8601 (default: --hours before --until).")
+        String since;
+        @Option(names = "--until", paramLabel = "TIME", description = "Window end, ISO-8601 (default: now).")
+        String until;
+        @Option(names = "--hours", paramLabel = "H", description = "Window length when --since is not given (default: 24).")
+        Integer hours;
+        @Option(names = "--policy", paramLabel = "FILE", description = "Thresholds (JSON; see docs/monitoring.md).")
+        Path policyFile;
+        @Option(names = "--retrain-input", paramLabel = "FILE",
+                description = "The training pipeline input to start on drift (as for `executions start`); without "
+                        + "it drift is reported and recorded, and nothing retrains.")
+        Path retrainInput;
+        @Option(names = "--retrain-data", paramLabel = "URI",
+                description = "The data to retrain on (default: the window's captures that got feedback).")
+        String retrainData;
+        @Option(names = "--cooldown-hours", paramLabel = "H", description = "No second retraining within H hours (default: 24).")
+        Double cooldownHours;
+
+        @Override
+        public Integer call() throws IOException {
+            CommonOptions common = CommonOptions.of(spec);
+            ObjectNode input = Json.object().put("model", name);
+            if (since != null) {
+                input.put("since", since);
+            }
+            if (until != null) {
+                input.put("until", until);
+            }
+            if (hours != null) {
+                input.put("windowHours", hours);
+            }
+            if (cooldownHours != null) {
+                input.put("cooldownHours", cooldownHours);
+            }
+            if (policyFile != null) {
+                input.set("policy", Json.toTree(policy(spec, policyFile)));
+            }
+            if (retrainInput != null) {
+                JsonNode pipeline;
+                try {
+                    pipeline = Json.tree(Files.readString(ExecutionsCommand.readableFile(spec, "--retrain-input",
+                            retrainInput), StandardCharsets.UTF_8));
+                } catch (JsonFormatException e) {
+                    throw new ParameterException(spec.commandLine(), "--retrain-input " + retrainInput + ": "
+                            + e.getMessage());
+                }
+                ObjectNode retrain = input.putObject("retrain");
+                retrain.set("pipelineInput", pipeline);
+                if (retrainData != null) {
+                    retrain.put("source", retrainData);
+                }
+            } else if (retrainData != null) {
+                throw new ParameterException(spec.commandLine(), "--retrain-data needs --retrain-input");
+            }
+            try (Workspace workspace = Workspace.openExisting(common.home()); var notice = Interruption.notice()) {
+                ExecutionListener progress = common.json() ? ExecutionListener.none()
+                        : new Progress(System.err, Progress.homeOption(common.home()));
+                DriftRunner.Outcome outcome = DriftRunner.run(workspace, input, progress);
+                if (common.json()) {
+                    Output.json(outcome.toJson());
+                } else {
+                    outcome.print();
+                }
+                return outcome.execution().status() == ExecutionStatus.SUCCEEDED ? 0 : 1;
+            }
+        }
+    }
+
+    @Command(name = "reports", mixinStandardHelpOptions = true, description = "A model's drift reports and the monitor's decisions, newest first.")
+    public static final class Reports implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Parameters(paramLabel = "NAME", description = "The model.")
+        String name;
+        @Option(names = "--limit", defaultValue = "20", paramLabel = "N", description = "At most N of each (default: ${DEFAULT-VALUE}).")
+        int limit;
+
+        @Override
+        public Integer call() {
+            CommonOptions common = CommonOptions.of(spec);
+            try (Workspace workspace = Workspace.openExisting(common.home())) {
+                var registry = workspace.stores().registries().driftReports();
+                List<DriftReport> reports = registry.list(name, limit);
+                List<DriftDecision> decisions = registry.decisions(name, limit);
+                if (common.json()) {
+                    ObjectNode out = Json.object();
+                    out.set("reports", Json.toTree(reports));
+                    out.set("decisions", Json.toTree(decisions));
+                    Output.json(out);
+                    return 0;
+                }
+                if (reports.isEmpty()) {
+                    System.out.println("no drift reports for model '" + name + "' yet: run `flywheel drift run "
+                            + name + "` or `flywheel drift score " + name + " --data FILE`");
+                    return 0;
+                }
+                List<List<String>> rows = new ArrayList<>();
+                for (DriftReport r : reports) {
+                    long drifted = r.features().stream().filter(f -> f.drifted()).count();
+                    rows.add(List.of(r.id(), r.createdAt().toString().replaceFirst("\\.\\d+Z$", "Z"),
+                            "v" + r.modelVersion(), Long.toString(r.sampleSize()),
+                            drifted + "/" + r.features().size(), r.verdict() == null ? (r.drifted() ? "drift" : "no drift")
+                                    : r.verdict()));
+                }
+                Output.table(List.of("REPORT", "CREATED", "VERSION", "ROWS", "DRIFTED", "VERDICT"), rows);
+                if (!decisions.isEmpty()) {
+                    System.out.println();
+                    List<List<String>> d = new ArrayList<>();
+                    for (DriftDecision decision : decisions) {
+                        d.add(List.of(decision.at().toString().replaceFirst("\\.\\d+Z$", "Z"),
+                                decision.action().name(), decision.reportId(), decision.reason()));
+                    }
+                    Output.table(List.of("DECIDED", "DECISION", "REPORT", "WHY"), d);
+                }
+                return 0;
+            }
+        }
+    }
+
+    @Command(name = "report", mixinStandardHelpOptions = true, description = "One drift report: the verdict and every feature's statistics.")
+    public static final class Report implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Parameters(paramLabel = "ID", description = "The report's id (flywheel drift reports NAME).")
+        String id;
+        @Option(names = "--open", description = "Open the HTML report in the desktop's browser.")
+        boolean open;
+        @Option(names = "--html", paramLabel = "FILE", description = "Write the HTML report to FILE.")
+        Path html;
+
+        @Override
+        public Integer call() throws IOException {
+            CommonOptions common = CommonOptions.of(spec);
+            try (Workspace workspace = Workspace.openExisting(common.home())) {
+                DriftMonitor monitor = new DriftMonitor(workspace.stores(), Clock.systemUTC());
+                DriftDocument document = monitor.document(id);
+                DriftReport summary = workspace.stores().registries().driftReports().get(id);
+                Path local = localHtml(workspace, summary, html);
+                if (common.json()) {
+                    Output.json(document);
+                } else {
+                    printDocument(document, summary.reportUri(), local);
+                }
+                if (open) {
+                    open(local);
+                }
+                return 0;
+            }
+        }
+
+        /** The report's HTML as a local file: the artifact itself locally, else a copy (or --html). */
+        private static Path localHtml(Workspace workspace, DriftReport summary, Path html) throws IOException {
+            var store = workspace.stores().artifacts();
+            String key = store.keyOf(summary.reportUri());
+            if (html == null && summary.reportUri().startsWith("file:")) {
+                return Path.of(java.net.URI.create(summary.reportUri()));
+            }
+            Path target = html != null ? html : Files.createTempFile("drift-report-", ".html");
+            try (InputStream in = store.get(key)) {
+                Files.copy(in, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+            return target;
+        }
+
+        private static void open(Path file) {
+            try {
+                if (Desktop.isDesktopSupported() && Desktop.getDesktop().isSupported(Desktop.Action.BROWSE)) {
+                    Desktop.getDesktop().browse(file.toUri());
+                    return;
+                }
+            } catch (IOException | UnsupportedOperationException e) {
+                // fall through: say where the file is
+            }
+            System.err.println("flywheel: no desktop browser to open it here; open " + file.toUri()
+                    + " in a browser");
+        }
+    }
+
+    /** The report for people: the verdict, then one line per feature. */
+    static void printDocument(DriftDocument d, String reportUri, Path html) {
+        System.out.println((d.drifted() ? "DRIFT" : "NO DRIFT") + "  " + d.model() + " v" + d.version() + ", "
+                + d.rows() + " rows (" + d.source() + ")");
+        for (String line : Output.wrap(d.reason(), Math.max(40, Output.terminalWidth() - 2))) {
+            System.out.println("  " + line);
+        }
+        System.out.println();
+        List<List<String>> rows = new ArrayList<>();
+        List<DriftDocument.FeatureResult> all = new ArrayList<>(d.features());
+        if (d.prediction() != null) {
+            all.add(d.prediction());
+        }
+        for (DriftDocument.FeatureResult f : all) {
+            rows.add(List.of(f.name(), f.type(), f.drifted() ? "DRIFT" : "-", f.method(),
+                    String.format(Locale.ROOT, "%.4g %s %.4g", f.statistic(), f.method().equals("ks")
+                            || f.method().equals("chi2") ? "<?" : "≥?", f.threshold()),
+                    f.ks() != null ? String.format(Locale.ROOT, "ks %.3f p %.2g psi %.3f w %.3f", f.ks(), f.pValue(),
+                            f.psi(), f.wasserstein())
+                            : f.chiSquarePValue() != null ? String.format(Locale.ROOT, "chi2 p %.2g js %.3f unseen %d",
+                            f.chiSquarePValue(), f.jsDistance(), f.unseen()) : "",
+                    String.format(Locale.ROOT, "%+.3f", f.missingRateChange())));
+        }
+        Output.table(List.of("FEATURE", "TYPE", "DRIFT", "METHOD", "STATISTIC", "DETAILS", "MISSING Δ"), rows);
+        System.out.println();
+        System.out.println("report: " + d.id());
+        System.out.println("html:   " + (html != null ? html.toAbsolutePath() : reportUri));
+    }
+}
