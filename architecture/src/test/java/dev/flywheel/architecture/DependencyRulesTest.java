@@ -15,13 +15,14 @@ class DependencyRulesTest {
     private static final String[] ADAPTERS = {"dev.flywheel.store.aws..", "dev.flywheel.store.local..",
             "software.amazon.awssdk..", "org.sqlite.."};
     private static final String[] ML = {"dev.flywheel.serving..", "dev.flywheel.training..", "dev.flywheel.xgboost..",
+            "dev.flywheel.statistics..", "dev.flywheel.monitoring..", "org.apache.commons.statistics..",
             "ai.djl..", "ml.dmlc..", "org.apache.datasketches..", "org.apache.commons.csv.."};
     private static final String[] OUTSIDE_SHARED = {"dev.flywheel.cli..", "dev.flywheel.functions..",
             "dev.flywheel.statemachines..", "dev.flywheel.infra.."};
     private static final String[] OUTSIDE_RUNTIME = {"dev.flywheel.cli..", "dev.flywheel.functions..",
             "dev.flywheel.infra.."};
     private static final String[] SHARED = {"shared/core", "shared/testing", "shared/store-local", "shared/store-aws",
-            "shared/serving", "shared/training", "shared/xgboost"};
+            "shared/statistics", "shared/serving", "shared/training", "shared/xgboost", "shared/monitoring"};
 
     @Test
     void coreImportsNoAdapterAndNoMlModule() {
@@ -34,7 +35,8 @@ class DependencyRulesTest {
     void mlModulesImportNoAdapter() {
         noClasses().should().dependOnClassesThat().resideInAnyPackage(ADAPTERS)
                 .because("the steps work on the ports; the process that starts them chooses the adapters")
-                .check(ModuleClasses.main("shared/serving", "shared/training", "shared/xgboost"));
+                .check(ModuleClasses.main("shared/statistics", "shared/serving", "shared/training", "shared/xgboost",
+                        "shared/monitoring"));
     }
 
     @Test
@@ -57,6 +59,21 @@ class DependencyRulesTest {
                 .resideInAnyPackage("dev.flywheel.training..", "dev.flywheel.xgboost..", "ml.dmlc..")
                 .because("the inference jar carries serving only (its tests train models, in test scope)")
                 .check(ModuleClasses.main("functions/inference"));
+    }
+
+    @Test
+    void statisticsImportsNothingOfFlywheel() {
+        noClasses().should().dependOnClassesThat().resideInAnyPackage("dev.flywheel..")
+                .because("the statistics are a library of their own: sketches and tests, no stores, no models")
+                .check(ModuleClasses.main("shared/statistics"));
+    }
+
+    @Test
+    void monitoringImportsNothingOfTrainingNorAModelRuntime() {
+        noClasses().should().dependOnClassesThat()
+                .resideInAnyPackage("dev.flywheel.training..", "dev.flywheel.xgboost..", "ai.djl..", "ml.dmlc..")
+                .because("the drift function reads captures and baselines; it never trains or predicts")
+                .check(ModuleClasses.main("shared/monitoring", "functions/drift"));
     }
 
     @Test

@@ -25,8 +25,8 @@ class FunctionJarsIT {
     private static final Set<String> TRAINS = Set.of("train");
     /** The functions that predict: the only ones that may carry DJL and XGBoost's natives. */
     private static final Set<String> PREDICTS = Set.of("train", "evaluate", "inference");
-    /** The functions behind the API: serving only, no ingest, preprocessing or evaluation code. */
-    private static final Set<String> SERVES = Set.of("inference");
+    /** The functions behind the API and the drift monitor: no ingest, preprocessing or evaluation code. */
+    private static final Set<String> SERVES = Set.of("inference", "drift");
     private static final String OWN_XGBOOST4J_CLASS = "ml/dmlc/xgboost4j/java/DjlBoosterParameters";
     private static final String PLUGIN_CACHE = "META-INF/org/apache/logging/log4j/core/config/plugins/Log4j2Plugins.dat";
 
@@ -65,7 +65,7 @@ class FunctionJarsIT {
                         .noneMatch(p -> p.startsWith("dev.flywheel.xgboost"));
             }
             if (SERVES.contains(function)) {
-                assertThat(packages).as("training code in the inference jar")
+                assertThat(packages).as("training code in the " + function + " jar")
                         .noneMatch(p -> p.startsWith("dev.flywheel.training"));
             }
             if (!PREDICTS.contains(function)) {

@@ -187,6 +187,9 @@ public final class DriftCommand {
         String until;
         @Option(names = "--hours", paramLabel = "H", description = "Window length when --since is not given (default: 24).")
         Integer hours;
+        @Option(names = "--model-version", paramLabel = "N",
+                description = "Score against this version's baseline (default: the champion's).")
+        Integer version;
         @Option(names = "--policy", paramLabel = "FILE", description = "Thresholds (JSON; see docs/monitoring.md).")
         Path policyFile;
         @Option(names = "--retrain-input", paramLabel = "FILE",
@@ -211,6 +214,9 @@ public final class DriftCommand {
             }
             if (hours != null) {
                 input.put("windowHours", hours);
+            }
+            if (version != null) {
+                input.put("version", version);
             }
             if (cooldownHours != null) {
                 input.put("cooldownHours", cooldownHours);

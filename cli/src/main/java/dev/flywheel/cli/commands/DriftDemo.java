@@ -55,6 +55,8 @@ final class DriftDemo {
             }
             if (drifted != null) {
                 out.set("drifted", drifted.toJson());
+                out.putObject("driftedWindow").put("since", driftedTraffic.from().toString())
+                        .put("until", driftedTraffic.until().toString());
             }
             out.put("championBefore", championBefore);
             out.put("championAfter", championAfter);
