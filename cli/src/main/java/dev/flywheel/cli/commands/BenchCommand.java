@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flywheel.cli.CommonOptions;
 import dev.flywheel.cli.Output;
 import dev.flywheel.cli.bench.ColdStartBench;
+import dev.flywheel.cli.bench.DriftBench;
 import dev.flywheel.cli.bench.InferenceBench;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,11 +19,11 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** Serving benchmarks: numbers measured on this machine, printed; never asserted. */
+/** Serving and monitoring benchmarks: numbers measured on this machine, printed; never asserted. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Measure serving on this machine: the inference handler's latency and throughput, and the "
-                + "cold start of its Lambda jar.",
-        subcommands = {BenchCommand.Inference.class, BenchCommand.ColdStart.class})
+        description = "Measure on this machine: the inference handler's latency and throughput, the cold start of "
+                + "its Lambda jar, and the drift monitor's throughput and memory.",
+        subcommands = {BenchCommand.Inference.class, BenchCommand.ColdStart.class, BenchCommand.Drift.class})
 public final class BenchCommand {
 
     @Command(name = "inference", mixinStandardHelpOptions = true,
@@ -111,6 +112,49 @@ public final class BenchCommand {
         }
     }
 
+    @Command(name = "drift", mixinStandardHelpOptions = true,
+            description = {"Stream seeded numeric values through the drift monitor's windows (NumericWindow.add per "
+                    + "value: baseline-bin count and KLL sketch) on one thread, score every feature against a "
+                    + "100,000-row baseline as the drift scorer does (KS, Wasserstein, PSI), and print values per "
+                    + "second per core, the time of each part and the process's peak memory; then time scipy's "
+                    + "ks_2samp and a numpy PSI on the same values (a subset of the features) and compare speed "
+                    + "and the KS statistic.",
+                    "Memory is meant to stay flat as --rows grows; the JVM's default heap (a quarter of the "
+                            + "machine's memory) is never needed, so for a steady peak RSS run it as "
+                            + "java -Xmx512m -jar flywheel-cli.jar bench drift."})
+    public static final class Drift implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Option(names = "--rows", defaultValue = "10000000", paramLabel = "N",
+                description = "Rows streamed per feature (default: ${DEFAULT-VALUE}).")
+        long rows;
+        @Option(names = "--features", defaultValue = "20", paramLabel = "F",
+                description = "Numeric features, each with its own window; every odd one drifts a little "
+                        + "(default: ${DEFAULT-VALUE}).")
+        int features;
+        @Option(names = "--no-scipy", description = "Skip the scipy comparison.")
+        boolean noScipy;
+        @Option(names = "--python", defaultValue = "${env:FLYWHEEL_MOTO_PYTHON:-python3}", paramLabel = "CMD",
+                description = "The Python with numpy and scipy (default: $FLYWHEEL_MOTO_PYTHON, else python3); "
+                        + "without them the comparison is reported as unavailable.")
+        String python;
+
+        @Override
+        public Integer call() throws Exception {
+            check(spec, rows >= 1 && rows <= 2_000_000_000L, "--rows must be between 1 and 2000000000, got " + rows);
+            check(spec, features >= 1 && features <= 1000, "--features must be between 1 and 1000, got " + features);
+            check(spec, python != null && !python.isBlank(), "--python must name an interpreter");
+            ObjectNode result = DriftBench.run(new DriftBench.Options(rows, features, !noScipy, python),
+                    line -> System.err.println(line));
+            if (CommonOptions.of(spec).json()) {
+                Output.json(result);
+            } else {
+                printDrift(result);
+            }
+            return 0;
+        }
+    }
+
     private static void check(CommandSpec spec, boolean ok, String message) {
         if (!ok) {
             throw new ParameterException(spec.commandLine(), message);
@@ -173,6 +217,63 @@ public final class BenchCommand {
         List<List<String>> targets = new ArrayList<>();
         r.path("targets").fields().forEachRemaining(e -> targets.add(List.of(e.getKey(),
                 e.getValue().asBoolean() ? "met" : "MISSED")));
+        Output.table(List.of("TARGET", ""), targets);
+    }
+
+    static void printDrift(JsonNode r) {
+        System.out.println("Drift monitor benchmark: " + r.path("rows").asLong() + " rows x " + r.path("features")
+                .asInt() + " numeric features = " + r.path("values").asLong() + " values, one thread, "
+                + r.path("cpus").asInt() + " CPUs, " + r.path("java").asText() + ", load average "
+                + r.path("load_average_before").asText() + " -> " + r.path("load_average_after").asText());
+        System.out.println("Ours: " + r.path("ours").asText() + ".");
+        System.out.println("Data: " + r.path("data").asText() + ".");
+        System.out.println();
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(List.of("values per second per core (sketch + score)",
+                String.format(Locale.ROOT, "%,d", r.path("values_per_second_per_core").asLong())));
+        rows.add(List.of("sketching (NumericWindow.add, every value)", r.path("sketch_seconds").asText() + " s, "
+                + r.path("sketch_ns_per_value").asText() + " ns a value"));
+        rows.add(List.of("scoring (KS, Wasserstein, PSI per feature)", r.path("score_seconds").asText() + " s"));
+        rows.add(List.of("generating the values (not counted)", r.path("generation_seconds").asText() + " s"));
+        rows.add(List.of("baseline profiles (not counted)", r.path("baseline_seconds").asText() + " s"));
+        JsonNode b = r.path("breakdown_ns_per_value");
+        rows.add(List.of("one add(), parts alone (ns)", "bin search " + b.path("bin_search").asText()
+                + ", KLL update " + b.path("kll_update").asText() + ", whole add " + b.path("window_add").asText()));
+        rows.add(List.of("peak RSS (VmHWM), heap after GC", r.path("peak_rss_mb").asText() + " MB, "
+                + r.path("heap_used_mb").asText() + " MB (max heap " + r.path("max_heap_mb").asText() + " MB)"));
+        if (r.path("scipy_values_per_second").isNumber()) {
+            JsonNode s = r.path("scipy");
+            rows.add(List.of("scipy " + s.path("scipy").asText() + ": values per second",
+                    String.format(Locale.ROOT, "%,d", r.path("scipy_values_per_second").asLong()) + " ("
+                            + r.path("scipy_values").asLong() + " values, " + s.path("seconds").asText() + " s)"));
+            rows.add(List.of("speedup (ours / scipy)", r.path("speedup").asText() + "x"));
+        } else {
+            rows.add(List.of("scipy", "not run: " + r.path("scipy_reason").asText()));
+        }
+        Output.table(List.of("MEASURE", "RESULT"), rows);
+        if (r.path("scipy_values_per_second").isNumber()) {
+            System.out.println();
+            System.out.println("scipy: " + r.path("scipy").path("what").asText() + "; "
+                    + r.path("scipy").path("selection").asText() + ".");
+            System.out.println();
+            List<List<String>> ks = new ArrayList<>();
+            r.path("ks_comparison").forEach(c -> ks.add(List.of(c.path("name").asText(),
+                    c.path("shifted").asBoolean() ? "yes" : "no",
+                    String.format(Locale.ROOT, "%.5f", c.path("ours").asDouble()),
+                    String.format(Locale.ROOT, "%.5f", c.path("scipy").asDouble()),
+                    String.format(Locale.ROOT, "%+.5f", c.path("difference").asDouble()),
+                    String.format(Locale.ROOT, "%.5f", c.path("error_bound").asDouble()),
+                    c.path("within_bound").asBoolean() ? "yes" : "NO",
+                    String.format(Locale.ROOT, "%.4f / %.4f", c.path("ours_psi").asDouble(),
+                            c.path("scipy_psi").asDouble()))));
+            Output.table(List.of("FEATURE", "SHIFTED", "KS OURS", "KS SCIPY", "DIFFERENCE", "BOUND", "WITHIN",
+                    "PSI OURS / NUMPY"), ks);
+        }
+        System.out.println();
+        List<List<String>> targets = new ArrayList<>();
+        r.path("targets").fields().forEachRemaining(e -> targets.add(List.of(e.getKey(),
+                e.getValue().asBoolean() ? "met" : "MISSED")));
+        targets.add(List.of("memory flat between 1M and 10M rows", "compare peak_rss_mb of two runs"));
         Output.table(List.of("TARGET", ""), targets);
     }
 
