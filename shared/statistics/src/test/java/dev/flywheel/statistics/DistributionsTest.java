@@ -125,4 +125,19 @@ class DistributionsTest {
         assertThat(CategoricalTests.jensenShannon(Map.of("a", 10L), Map.of("b", 3L)))
                 .isCloseTo(Math.sqrt(Math.log(2)), within(1e-15));
     }
+
+    @Test
+    void binCountsEdgesBelow_whetherItCountsOrSearches() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(11);
+        for (int edgesCount : new int[] {0, 1, 9, 16, 17, 40}) {
+            double[] edges = random.doubles(edgesCount, -3, 3).sorted().distinct().toArray();
+            for (int i = 0; i < 2_000; i++) {
+                double x = i % 100 == 0 && edges.length > 0 ? edges[i % edges.length] : random.nextGaussian() * 2;
+                long expected = java.util.Arrays.stream(edges).filter(e -> e < x).count();
+                assertThat(NumericTests.bin(edges, x)).as("x=%s among %d edges", x, edges.length)
+                        .isEqualTo((int) expected);
+            }
+            assertThat(NumericTests.bin(edges, Double.NaN)).isZero();
+        }
+    }
 }
