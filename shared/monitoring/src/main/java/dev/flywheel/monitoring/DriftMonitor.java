@@ -132,17 +132,21 @@ public final class DriftMonitor {
         for (DriftSteps.Item item : request.items()) {
             String key = logicalKey(item.key());
             files++;
+            // each batch is profiled on its own and merged once read to its end: a batch damaged half-way (a
+            // truncated object) counts not at all, rather than with the rows before the damage
+            WindowProfile batch = new WindowProfile(baseline);
             try {
                 JsonLinesBatch.read(artifacts(), key, CaptureRecord.class, capture -> {
-                    if (capture.shadow() || !plan.model().equals(capture.model())
+                    if (capture.shadow() || !plan.model().equals(capture.model()) || capture.timestamp() == null
                             || capture.timestamp().isBefore(from) || !capture.timestamp().isBefore(until)) {
                         return;
                     }
-                    window.add(capture.features() == null ? Map.of() : capture.features(), capture.timestamp());
+                    batch.add(capture.features() == null ? Map.of() : capture.features(), capture.timestamp());
                     if (capture.version() == plan.version() && capture.prediction() != null) {
-                        window.addPrediction(capture.prediction());
+                        batch.addPrediction(capture.prediction());
                     }
                 });
+                window.merge(batch);
             } catch (UncheckedIOException | dev.flywheel.json.JsonFormatException e) {
                 unreadable.add(key);
             }
@@ -200,24 +204,34 @@ public final class DriftMonitor {
     }
 
     private Scored register(DriftDocument document, DriftPolicy policy) {
+        if (stores.registries().driftReports().find(document.id()).isPresent()) {
+            // a retried score step: the first attempt wrote and registered the report; it stands
+            return scored(document(document.id()), policy);
+        }
         String prefix = reportPrefix(document.model(), document.id());
         ArtifactIo.put(artifacts(), prefix + "report.json", Json.writePretty(document).getBytes(StandardCharsets.UTF_8));
         ArtifactIo.put(artifacts(), prefix + "report.html",
                 HtmlReport.render(document).getBytes(StandardCharsets.UTF_8));
-        boolean enough = document.rows() >= policy.minRows();
-        boolean degraded = document.performance() != null && document.performance().degraded();
-        String verdict = !enough ? "no verdict" : document.drifted() && degraded ? "drift and degraded"
-                : document.drifted() ? "drift" : degraded ? "degraded" : "no drift";
         List<FeatureDrift> summary = document.features().stream()
                 .map(f -> new FeatureDrift(f.name(), f.method(), finite(f.statistic()), f.pValue(), f.threshold(),
                         f.drifted()))
                 .toList();
-        String htmlUri = artifacts().uri(prefix + "report.html");
+        Scored scored = scored(document, policy);
         stores.registries().driftReports().add(new DriftReport(document.id(), document.model(), document.version(),
                 document.createdAt(), document.windowStart(), document.windowEnd(), document.rows(), summary,
-                document.drifted(), htmlUri, verdict, document.reason()));
+                document.drifted(), scored.reportUri(), scored.verdict(), document.reason()));
+        return scored;
+    }
+
+    private Scored scored(DriftDocument document, DriftPolicy policy) {
+        String prefix = reportPrefix(document.model(), document.id());
+        boolean enough = document.rows() >= policy.minRows();
+        boolean degraded = document.performance() != null && document.performance().degraded();
+        String verdict = !enough ? "no verdict" : document.drifted() && degraded ? "drift and degraded"
+                : document.drifted() ? "drift" : degraded ? "degraded" : "no drift";
         return new Scored(document.id(), document.model(), document.version(), verdict, document.drifted(), degraded,
-                document.share(), document.rows(), document.reason(), htmlUri, artifacts().uri(prefix + "report.json"));
+                document.share(), document.rows(), document.reason(), artifacts().uri(prefix + "report.html"),
+                artifacts().uri(prefix + "report.json"));
     }
 
     /**
@@ -253,7 +267,15 @@ public final class DriftMonitor {
                 : input.cooldownHours()) * 3_600_000));
         DriftDecision retrain = new DriftDecision(id, report.model(), report.reportId(), now,
                 DriftDecision.Action.RETRAIN_STARTED, report.reason() + " Retraining.", null, champion, null);
-        var claimedBefore = registry.claimRetraining(retrain, cooldown);
+        DriftDecision claimed = registry.decisions(report.model(), 50).stream()
+                .filter(d -> d.id().equals(id) && d.action() == DriftDecision.Action.RETRAIN_STARTED)
+                .findFirst().orElse(null);
+        // a retried decide whose first attempt claimed this report's retraining: retrain, not "cooldown" (its own)
+        var claimedBefore = claimed != null ? java.util.Optional.<Instant>empty()
+                : registry.claimRetraining(retrain, cooldown);
+        if (claimed != null) {
+            retrain = claimed;
+        }
         if (claimedBefore.isPresent()) {
             return record(new DriftDecision(id, report.model(), report.reportId(), now, DriftDecision.Action.COOLDOWN,
                     report.reason() + " Not retraining: a retraining started at " + claimedBefore.get()
@@ -364,14 +386,27 @@ public final class DriftMonitor {
         if (feedback.isEmpty()) {
             return false;
         }
-        log.captures(plan.model(), from, until, capture -> {
-            if (!capture.shadow() && capture.version() == plan.version() && capture.prediction() != null) {
-                FeedbackRecord label = feedback.get(FeedbackRecord.key(capture.requestId(), capture.index()));
-                if (label != null) {
-                    window.addOutcome(capture.prediction(), label.label(), label.value());
-                }
+        for (String key : log.keys(CaptureKeys.CAPTURES, plan.model(), from, until)) {
+            List<Object[]> outcomes = new ArrayList<>();
+            try {
+                JsonLinesBatch.read(artifacts(), key, CaptureRecord.class, capture -> {
+                    if (!capture.shadow() && capture.version() == plan.version() && capture.prediction() != null
+                            && capture.timestamp() != null && !capture.timestamp().isBefore(from)
+                            && capture.timestamp().isBefore(until)) {
+                        FeedbackRecord label = feedback.get(FeedbackRecord.key(capture.requestId(), capture.index()));
+                        if (label != null) {
+                            outcomes.add(new Object[]{capture.prediction(), label});
+                        }
+                    }
+                });
+            } catch (UncheckedIOException | dev.flywheel.json.JsonFormatException e) {
+                continue; // a damaged capture batch: skipped here as in the profile step (which names it)
             }
-        });
+            for (Object[] o : outcomes) {
+                FeedbackRecord label = (FeedbackRecord) o[1];
+                window.addOutcome((dev.flywheel.serving.Prediction) o[0], label.label(), label.value());
+            }
+        }
         return truncated[0];
     }
 

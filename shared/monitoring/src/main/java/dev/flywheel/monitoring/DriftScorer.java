@@ -97,7 +97,8 @@ public final class DriftScorer {
         double missingChange = window.missingRate() - base.missingRate();
         double[] edges = base.bins();
         Chart chart = numericChart(edges, baseline, window.binCounts());
-        if (baseline.count() == 0 || current.count() == 0) {
+        // KS needs two values a side: a feature (or the predictions) with fewer is judged by its missing rate only
+        if (baseline.count() < 2 || current.count() < 2) {
             return missingOnly(name, "numeric", base, window.count(), window.missingRate(), missingChange, chart,
                     null);
         }

@@ -14,13 +14,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import dev.flywheel.serving.online.CaptureRecord;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * The data a drift-triggered retraining learns from when the user names none: the window's served instances that
  * got ground truth, each as one JSON line of the model's input columns and its target, written through a temporary
- * file (memory holds one row) and stored in one put (a reader sees all of it or nothing). Feedback is joined by
+ * file (memory holds one capture batch's labelled rows) and stored in one put (a reader sees all of it or nothing). Feedback is joined by
  * request and position; at most {@link DriftMonitor#FEEDBACK_LIMIT} labels are held.
  */
 final class RetrainingData {
@@ -34,11 +37,15 @@ final class RetrainingData {
         String model = baseline.model();
         for (String batch : log.keys(dev.flywheel.serving.online.CaptureKeys.FEEDBACK, model, from,
                 until.plus(DriftMonitor.FEEDBACK_GRACE))) {
-            dev.flywheel.serving.online.JsonLinesBatch.read(stores.artifacts(), batch, FeedbackRecord.class, r -> {
-                if (feedback.size() < DriftMonitor.FEEDBACK_LIMIT || feedback.containsKey(r.key())) {
-                    feedback.merge(r.key(), r, (a, b) -> b.receivedAt().isAfter(a.receivedAt()) ? b : a);
-                }
-            });
+            try {
+                dev.flywheel.serving.online.JsonLinesBatch.read(stores.artifacts(), batch, FeedbackRecord.class, r -> {
+                    if (feedback.size() < DriftMonitor.FEEDBACK_LIMIT || feedback.containsKey(r.key())) {
+                        feedback.merge(r.key(), r, (a, b) -> b.receivedAt().isAfter(a.receivedAt()) ? b : a);
+                    }
+                });
+            } catch (UncheckedIOException | dev.flywheel.json.JsonFormatException e) {
+                // a damaged feedback batch: its labels are left out, as when scoring
+            }
         }
         String target = baseline.pipeline().target();
         long[] rows = {0};
@@ -48,32 +55,47 @@ final class RetrainingData {
             try (BufferedWriter out = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(file),
                     StandardCharsets.UTF_8))) {
                 java.util.Set<String> seen = new java.util.HashSet<>();
-                log.captures(model, from, until, capture -> {
-                    if (capture.shadow()) {
-                        return;
-                    }
-                    String joinKey = FeedbackRecord.key(capture.requestId(), capture.index());
-                    FeedbackRecord label = feedback.get(joinKey);
-                    if (label == null || !seen.add(joinKey)) {
-                        return;
-                    }
-                    Object truth = label.label() != null ? label.label() : label.value();
-                    if (truth == null) {
-                        return;
-                    }
-                    Map<String, Object> row = new LinkedHashMap<>();
-                    for (FeatureSpec spec : baseline.pipeline().features()) {
-                        row.put(spec.name(), capture.features() == null ? null : capture.features().get(spec.name()));
-                    }
-                    row.put(target, truth);
+                for (String batch : log.keys(dev.flywheel.serving.online.CaptureKeys.CAPTURES, model, from, until)) {
+                    // a batch's rows are written once it is read to its end: a damaged batch (which the profile
+                    // step skipped and named) adds nothing, rather than the rows before the damage
+                    List<String> lines = new ArrayList<>();
+                    java.util.Set<String> keys = new java.util.HashSet<>();
                     try {
-                        out.write(Json.write(row));
-                        out.write('\n');
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
+                        dev.flywheel.serving.online.JsonLinesBatch.read(stores.artifacts(), batch,
+                                CaptureRecord.class, capture -> {
+                                    if (capture.shadow() || capture.timestamp() == null
+                                            || capture.timestamp().isBefore(from)
+                                            || !capture.timestamp().isBefore(until)) {
+                                        return;
+                                    }
+                                    String joinKey = FeedbackRecord.key(capture.requestId(), capture.index());
+                                    FeedbackRecord label = feedback.get(joinKey);
+                                    if (label == null || seen.contains(joinKey) || keys.contains(joinKey)) {
+                                        return;
+                                    }
+                                    Object truth = label.label() != null ? label.label() : label.value();
+                                    if (truth == null) {
+                                        return;
+                                    }
+                                    Map<String, Object> row = new LinkedHashMap<>();
+                                    for (FeatureSpec spec : baseline.pipeline().features()) {
+                                        row.put(spec.name(), capture.features() == null ? null
+                                                : capture.features().get(spec.name()));
+                                    }
+                                    row.put(target, truth);
+                                    lines.add(Json.write(row));
+                                    keys.add(joinKey);
+                                });
+                    } catch (UncheckedIOException | dev.flywheel.json.JsonFormatException e) {
+                        continue;
                     }
-                    rows[0]++;
-                });
+                    seen.addAll(keys);
+                    for (String line : lines) {
+                        out.write(line);
+                        out.write('\n');
+                        rows[0]++;
+                    }
+                }
             }
             if (rows[0] > 0) {
                 try (InputStream in = Files.newInputStream(file)) {
