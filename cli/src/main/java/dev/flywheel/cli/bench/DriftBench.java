@@ -7,7 +7,9 @@ import dev.flywheel.io.ScratchFolder;
 import dev.flywheel.json.Json;
 import dev.flywheel.statistics.BaselineProfile;
 import dev.flywheel.statistics.BaselineProfile.FeatureProfile;
-import dev.flywheel.statistics.EmpiricalDistribution;
+import dev.flywheel.monitoring.DriftPolicy;
+import dev.flywheel.monitoring.DriftScorer;
+import dev.flywheel.monitoring.report.DriftDocument.FeatureResult;
 import dev.flywheel.statistics.NumericTests;
 import dev.flywheel.statistics.NumericWindow;
 import java.io.IOException;
@@ -163,7 +165,7 @@ public final class DriftBench {
 
             say.accept("Scoring every window against its baseline (KS, Wasserstein, PSI)...");
             long s0 = System.nanoTime();
-            Scored[] scored = new Scored[features];
+            FeatureResult[] scored = new FeatureResult[features];
             for (int f = 0; f < features; f++) {
                 scored[f] = score(profiles[f], windows[f]);
             }
@@ -225,9 +227,9 @@ public final class DriftBench {
                 n.put("distribution", KINDS[(f / 2) % KINDS.length]);
                 n.put("shifted", shifted(f));
                 n.put("count", windows[f].count());
-                n.put("ks", scored[f].ks().statistic());
-                n.put("ks_p_value", scored[f].ks().pValue());
-                n.put("ks_error_bound", scored[f].ks().errorBound());
+                n.put("ks", scored[f].ks());
+                n.put("ks_p_value", scored[f].pValue());
+                n.put("ks_error_bound", scored[f].ksErrorBound());
                 n.put("wasserstein_normalised", scored[f].wasserstein());
                 n.put("psi", scored[f].psi());
             }
@@ -255,32 +257,11 @@ public final class DriftBench {
         return (int) Math.min(o.features(), Math.max(1, SCIPY_VALUE_BUDGET / o.rows()));
     }
 
-    /** One window's scores, as DriftScorer.numeric computes them (the chart and the policy's verdict left out). */
-    record Scored(NumericTests.Ks ks, double wasserstein, double psi) {
-    }
+    private static final DriftScorer SCORER = new DriftScorer(DriftPolicy.DEFAULTS);
 
-    static Scored score(FeatureProfile base, NumericWindow window) {
-        EmpiricalDistribution baseline = base.distribution();
-        EmpiricalDistribution current = window.distribution();
-        double[] edges = base.bins();
-        NumericTests.Ks ks = NumericTests.ks(baseline, current);
-        double std = base.std() == null ? baseline.std() : base.std();
-        double w = NumericTests.wasserstein(baseline, current);
-        double psi = NumericTests.psi(proportions(edges, baseline), window.binCounts());
-        return new Scored(ks, std > 0 ? w / std : w, psi);
-    }
-
-    /** The baseline's share of values in each of its bins (DriftScorer.proportions, which is package-private). */
-    static double[] proportions(double[] edges, EmpiricalDistribution d) {
-        double[] p = new double[edges.length + 1];
-        double below = 0;
-        for (int i = 0; i < edges.length; i++) {
-            double at = d.cdf(edges[i]);
-            p[i] = Math.max(0, at - below);
-            below = at;
-        }
-        p[edges.length] = Math.max(0, 1 - below);
-        return p;
+    /** One window scored exactly as the drift monitor scores a numeric feature (KS, Wasserstein, PSI, chart). */
+    static FeatureResult score(FeatureProfile base, NumericWindow window) {
+        return SCORER.numeric("feature", base, window);
     }
 
     static String name(int f) {
@@ -400,7 +381,7 @@ public final class DriftBench {
         return out;
     }
 
-    private static void scipy(Options o, ObjectNode r, Path dir, FeatureProfile[] profiles, Scored[] scored,
+    private static void scipy(Options o, ObjectNode r, Path dir, FeatureProfile[] profiles, FeatureResult[] scored,
                               int compared, double ours, Consumer<String> say) throws IOException,
             InterruptedException {
         ObjectNode s = r.putObject("scipy");
@@ -475,16 +456,16 @@ public final class DriftBench {
         JsonNode theirFeatures = out.path("features");
         for (int f = 0; f < compared && f < theirFeatures.size(); f++) {
             JsonNode t = theirFeatures.get(f);
-            NumericTests.Ks k = scored[f].ks();
-            double difference = k.statistic() - t.path("ks_statistic").asDouble();
+            FeatureResult k = scored[f];
+            double difference = k.ks() - t.path("ks_statistic").asDouble();
             ObjectNode c = ks.addObject();
             c.put("name", name(f));
             c.put("shifted", shifted(f));
-            c.put("ours", k.statistic());
+            c.put("ours", k.ks());
             c.put("scipy", t.path("ks_statistic").asDouble());
             c.put("difference", difference);
-            c.put("error_bound", k.errorBound());
-            c.put("within_bound", Math.abs(difference) <= k.errorBound());
+            c.put("error_bound", k.ksErrorBound());
+            c.put("within_bound", Math.abs(difference) <= k.ksErrorBound());
             c.put("ours_p_value", k.pValue());
             c.put("scipy_p_value", t.path("ks_p_value").asDouble());
             c.put("scipy_method", t.path("ks_method").asText());

@@ -91,7 +91,8 @@ public final class DriftScorer {
         return out.toString();
     }
 
-    FeatureResult numeric(String name, FeatureProfile base, NumericWindow window) {
+    /** One numeric feature (or numeric predictions) against its baseline profile. */
+    public FeatureResult numeric(String name, FeatureProfile base, NumericWindow window) {
         EmpiricalDistribution baseline = base.distribution();
         EmpiricalDistribution current = window.distribution();
         double missingChange = window.missingRate() - base.missingRate();
