@@ -96,13 +96,18 @@ public final class DriftRunner {
                     + r.path("rows").asLong() + " rows, " + r.path("model").asText() + " v" + r.path("version").asInt()
                     + ")"));
             rows.add(List.of("why", r.path("reason").asText()));
-            rows.add(List.of("decision", d.path("action").asText() + ": " + d.path("reason").asText()));
+            String reason = r.path("reason").asText();
+            String decided = d.path("reason").asText();
+            rows.add(List.of("decision", d.path("action").asText() + (decided.startsWith(reason)
+                    ? decided.substring(reason.length()) : ": " + decided)));
             if (!training().isMissingNode()) {
                 rows.add(List.of("training", training().path("ExecutionArn").asText() + " "
                         + training().path("Status").asText()));
             }
             rows.add(List.of("report", r.path("reportId").asText()));
-            rows.add(List.of("html", r.path("reportUri").asText()));
+            String uri = r.path("reportUri").asText();
+            rows.add(List.of("html", uri.startsWith("file:") ? java.nio.file.Path.of(java.net.URI.create(uri))
+                    .toString() : uri));
             rows.add(List.of("execution", execution.executionId() + " " + execution.status().name()));
             Output.table(List.of("", ""), rows);
         }

@@ -40,7 +40,7 @@ class DemoCommandTest {
         JsonNode normal = monitoring.path("normal");
         assertThat(normal.path("status").asText()).isEqualTo("SUCCEEDED");
         assertThat(normal.path("report").path("drifted").asBoolean()).as(normal.toString()).isFalse();
-        assertThat(normal.path("decision").path("action").asText()).isEqualTo("none");
+        assertThat(normal.path("decision").path("action").asText()).isEqualTo("no-drift");
         assertThat(normal.has("training") && !normal.path("training").isMissingNode()
                 && !normal.path("training").isNull() && normal.path("training").size() > 0).isFalse();
         JsonNode drifted = monitoring.path("drifted");

@@ -139,8 +139,6 @@ public final class DemoCommand implements Callable<Integer> {
                 if (drift != null && drift.succeeded()) {
                     rows.add(List.of("monitoring", DriftDemo.MODEL + ": champion v" + drift.championBefore() + " → v"
                             + drift.championAfter() + " after drift"));
-                    rows.add(List.of("drift report", drift.html() != null ? drift.html().toString()
-                            : drift.drifted().report().path("reportUri").asText()));
                     rows.add(List.of("drift", "./flywheel drift reports " + DriftDemo.MODEL + " --home " + home));
                 }
                 rows.add(List.of("executions", "./flywheel executions list --home " + home));
@@ -182,9 +180,22 @@ public final class DemoCommand implements Callable<Integer> {
                 : new Progress(System.err, Progress.homeOption(common().home()));
     }
 
-    private void say(String line) {
-        if (!common().json()) {
-            System.err.println(line);
+    /** A line for people on stderr, wrapped to the terminal (continuation lines keep the line's indentation). */
+    private void say(String text) {
+        if (common().json()) {
+            return;
+        }
+        int width = Math.max(40, Output.terminalWidth() - 1);
+        for (String line : text.split("\n", -1)) {
+            String indent = line.substring(0, line.length() - line.stripLeading().length());
+            String more = indent + "  ";
+            List<String> wrapped = Output.wrap(line.strip(), width - more.length());
+            for (int i = 0; i < wrapped.size(); i++) {
+                System.err.println((i == 0 ? indent : more) + wrapped.get(i));
+            }
+            if (wrapped.isEmpty()) {
+                System.err.println();
+            }
         }
     }
 }

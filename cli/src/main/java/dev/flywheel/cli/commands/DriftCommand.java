@@ -64,8 +64,9 @@ public final class DriftCommand {
         try {
             return Json.read(Files.readString(ExecutionsCommand.readableFile(spec, "--policy", file),
                     StandardCharsets.UTF_8), DriftPolicy.class);
-        } catch (IOException | JsonFormatException e) {
-            throw new ParameterException(spec.commandLine(), "--policy " + file + ": " + e.getMessage());
+        } catch (IOException | JsonFormatException | dev.flywheel.domain.InvalidInputException e) {
+            throw new ParameterException(spec.commandLine(), "--policy " + file + ": " + e.getMessage()
+                    .replaceFirst("^not a valid DriftPolicy: ", ""));
         }
     }
 
@@ -96,10 +97,8 @@ public final class DriftCommand {
             try (Workspace workspace = Workspace.openExisting(common.home());
                  InferenceService service = new InferenceService(workspace.stores(), Clock.systemUTC(),
                          ServingConfig.defaults().withCapture(0, 500, 60))) {
-                ModelVersion model = version == null
-                        ? workspace.stores().registries().models().resolve(name, "champion")
-                        : workspace.stores().registries().models().get(name, version);
                 DriftMonitor monitor = new DriftMonitor(workspace.stores(), Clock.systemUTC());
+                ModelVersion model = monitor.version(name, version, null);
                 WindowProfile window = monitor.window(model);
                 InferenceHandler handler = new InferenceHandler(service, null);
                 String path = "/models/" + ApiGatewayProxy.encode(name);
@@ -111,6 +110,10 @@ public final class DriftCommand {
                 ModelInputs inputs = ModelInputs.from(described.json());
                 long labelled = 0;
                 try (InstanceFile file = InstanceFile.open(data, inputs)) {
+                    if (!common.json() && !file.ignoredColumns().isEmpty()) {
+                        System.err.println("flywheel: leaving out the columns " + inputs.shown() + " does not take: "
+                                + String.join(", ", file.ignoredColumns()));
+                    }
                     List<InstanceFile.Instance> batch = new ArrayList<>();
                     while (file.hasNext()) {
                         batch.add(file.next());
@@ -123,14 +126,15 @@ public final class DriftCommand {
                 DriftSteps.Scored scored = monitor.scoreBatch(model, window, policy, "batch " + data.getFileName());
                 DriftDocument document = monitor.document(scored.reportId());
                 if (html != null) {
-                    Files.writeString(html, dev.flywheel.monitoring.report.HtmlReport.render(document));
+                    writeHtml(spec, html, dev.flywheel.monitoring.report.HtmlReport.render(document));
                 }
                 if (common.json()) {
                     Output.json(document);
                 } else {
-                    printDocument(document, scored.reportUri(), html);
+                    printDocument(document, scored.verdict(), html != null ? html : localPath(scored.reportUri()));
                     if (labelled == 0 && document.performance() == null) {
-                        System.err.println("(no '" + inputs.target() + "' column: performance was not measured)");
+                        System.err.println("(no row had a '" + inputs.target() + "' value: performance was not "
+                                + "measured)");
                     }
                 }
                 return 0;
@@ -148,8 +152,7 @@ public final class DriftCommand {
             ApiGatewayProxy.Reply reply = ApiGatewayProxy.call(handler, "POST", path + "/predict", pinned,
                     body.toString());
             if (reply.status() != 200) {
-                throw new PredictCommand.PredictionException(data.getFileName() + " lines " + batch.get(0).line()
-                        + "-" + batch.get(batch.size() - 1).line() + ": " + reply.error());
+                throw new PredictCommand.PredictionException(PredictCommand.located(data, reply.error(), batch));
             }
             JsonNode predictions = reply.json().path("predictions");
             long labelled = 0;
@@ -205,6 +208,19 @@ public final class DriftCommand {
         @Override
         public Integer call() throws IOException {
             CommonOptions common = CommonOptions.of(spec);
+            java.time.Instant from = instant("--since", since);
+            java.time.Instant to = instant("--until", until);
+            if (from != null && to != null && !from.isBefore(to)) {
+                throw new ParameterException(spec.commandLine(), "--since (" + since + ") must be before --until ("
+                        + until + ")");
+            }
+            if (hours != null && hours < 1) {
+                throw new ParameterException(spec.commandLine(), "--hours must be at least 1, got " + hours);
+            }
+            if (cooldownHours != null && !(cooldownHours >= 0)) {
+                throw new ParameterException(spec.commandLine(), "--cooldown-hours must be 0 or more, got "
+                        + cooldownHours);
+            }
             ObjectNode input = Json.object().put("model", name);
             if (since != null) {
                 input.put("since", since);
@@ -236,12 +252,19 @@ public final class DriftCommand {
                 ObjectNode retrain = input.putObject("retrain");
                 retrain.set("pipelineInput", pipeline);
                 if (retrainData != null) {
-                    retrain.put("source", retrainData);
+                    retrain.put("source", dataUri(retrainData));
                 }
             } else if (retrainData != null) {
                 throw new ParameterException(spec.commandLine(), "--retrain-data needs --retrain-input");
             }
             try (Workspace workspace = Workspace.openExisting(common.home()); var notice = Interruption.notice()) {
+                // An unknown model or one without a champion is said before an execution starts and fails on it.
+                try {
+                    new DriftMonitor(workspace.stores(), Clock.systemUTC())
+                            .check(Json.convert(input, DriftSteps.MonitorInput.class));
+                } catch (dev.flywheel.domain.InvalidInputException e) {
+                    throw new ParameterException(spec.commandLine(), e.getMessage());
+                }
                 ExecutionListener progress = common.json() ? ExecutionListener.none()
                         : new Progress(System.err, Progress.homeOption(common.home()));
                 DriftRunner.Outcome outcome = DriftRunner.run(workspace, input, progress);
@@ -252,6 +275,27 @@ public final class DriftCommand {
                 }
                 return outcome.execution().status() == ExecutionStatus.SUCCEEDED ? 0 : 1;
             }
+        }
+
+        private java.time.Instant instant(String option, String text) {
+            if (text == null) {
+                return null;
+            }
+            try {
+                return java.time.Instant.parse(text.trim());
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new ParameterException(spec.commandLine(), option + " must be an ISO-8601 instant like "
+                        + "2026-12-01T09:00:00Z, got '" + text + "'");
+            }
+        }
+
+        /** --retrain-data as ingest reads it: a URI, or a local file's path made one. */
+        private String dataUri(String text) {
+            if (text.contains("://")) {
+                return text;
+            }
+            Path file = ExecutionsCommand.readableFile(spec, "--retrain-data", Path.of(text));
+            return file.toAbsolutePath().normalize().toUri().toString();
         }
     }
 
@@ -297,7 +341,8 @@ public final class DriftCommand {
                     List<List<String>> d = new ArrayList<>();
                     for (DriftDecision decision : decisions) {
                         d.add(List.of(decision.at().toString().replaceFirst("\\.\\d+Z$", "Z"),
-                                decision.action().name(), decision.reportId(), decision.reason()));
+                                decision.action().name().toLowerCase(Locale.ROOT).replace('_', '-'),
+                                decision.reportId(), decision.reason()));
                     }
                     Output.table(List.of("DECIDED", "DECISION", "REPORT", "WHY"), d);
                 }
@@ -324,11 +369,11 @@ public final class DriftCommand {
                 DriftMonitor monitor = new DriftMonitor(workspace.stores(), Clock.systemUTC());
                 DriftDocument document = monitor.document(id);
                 DriftReport summary = workspace.stores().registries().driftReports().get(id);
-                Path local = localHtml(workspace, summary, html);
+                Path local = localHtml(workspace, summary, html, spec);
                 if (common.json()) {
                     Output.json(document);
                 } else {
-                    printDocument(document, summary.reportUri(), local);
+                    printDocument(document, summary.verdict(), local);
                 }
                 if (open) {
                     open(local);
@@ -337,18 +382,24 @@ public final class DriftCommand {
             }
         }
 
-        /** The report's HTML as a local file: the artifact itself locally, else a copy (or --html). */
-        private static Path localHtml(Workspace workspace, DriftReport summary, Path html) throws IOException {
+        /**
+         * The report's HTML as a local file: in this home (which may have been moved or copied since the report was
+         * written), else a copy (or --html).
+         */
+        private static Path localHtml(Workspace workspace, DriftReport summary, Path html, CommandSpec spec)
+                throws IOException {
             var store = workspace.stores().artifacts();
-            String key = store.keyOf(summary.reportUri());
-            if (html == null && summary.reportUri().startsWith("file:")) {
-                return Path.of(java.net.URI.create(summary.reportUri()));
+            String key = DriftMonitor.htmlKey(summary.model(), summary.id());
+            Path here = localPath(store.uri(key));
+            if (html == null && here != null) {
+                return here;
             }
-            Path target = html != null ? html : Files.createTempFile("drift-report-", ".html");
             try (InputStream in = store.get(key)) {
-                Files.copy(in, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                String text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                Path target = html != null ? html : Files.createTempFile("drift-report-", ".html");
+                writeHtml(spec, target, text);
+                return target;
             }
-            return target;
         }
 
         private static void open(Path file) {
@@ -365,9 +416,41 @@ public final class DriftCommand {
         }
     }
 
+    /** Writes an HTML report where the user asked, or a usage error that says why it cannot be written there. */
+    static void writeHtml(CommandSpec spec, Path file, String html) {
+        if (Files.isDirectory(file)) {
+            throw new ParameterException(spec.commandLine(), "--html " + file + " is a folder: name a file");
+        }
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null && !Files.isDirectory(parent)) {
+            throw new ParameterException(spec.commandLine(), "--html " + file + ": there is no folder " + parent);
+        }
+        try {
+            Files.writeString(file, html);
+        } catch (IOException e) {
+            throw new ParameterException(spec.commandLine(), "--html " + file + ": cannot write it ("
+                    + e.getClass().getSimpleName().replace("Exception", "") + ")");
+        }
+    }
+
+    /** A file: URI as a path; null for any other URI (s3://). */
+    static Path localPath(String uri) {
+        return uri != null && uri.startsWith("file:") ? Path.of(java.net.URI.create(uri)) : null;
+    }
+
+    /** The deciding statistic against its threshold: "p 0.27 (drifts < 0.05)", "0.063 (drifts ≥ 0.1)". */
+    private static String verdictText(DriftDocument.FeatureResult f) {
+        return switch (f.method()) {
+            case "ks", "chi2" -> String.format(Locale.ROOT, "p %.2g (drifts < %.2g)", f.statistic(), f.threshold());
+            case "missing" -> String.format(Locale.ROOT, "%+.3f (drifts |Δ| ≥ %.2g)", f.statistic(), f.threshold());
+            default -> String.format(Locale.ROOT, "%.3g (drifts ≥ %.2g)", f.statistic(), f.threshold());
+        };
+    }
+
     /** The report for people: the verdict, then one line per feature. */
-    static void printDocument(DriftDocument d, String reportUri, Path html) {
-        System.out.println((d.drifted() ? "DRIFT" : "NO DRIFT") + "  " + d.model() + " v" + d.version() + ", "
+    static void printDocument(DriftDocument d, String verdict, Path html) {
+        String shown = verdict != null ? verdict : d.drifted() ? "drift" : "no drift";
+        System.out.println(shown.toUpperCase(Locale.ROOT) + "  " + d.model() + " v" + d.version() + ", "
                 + d.rows() + " rows (" + d.source() + ")");
         for (String line : Output.wrap(d.reason(), Math.max(40, Output.terminalWidth() - 2))) {
             System.out.println("  " + line);
@@ -380,17 +463,17 @@ public final class DriftCommand {
         }
         for (DriftDocument.FeatureResult f : all) {
             rows.add(List.of(f.name(), f.type(), f.drifted() ? "DRIFT" : "-", f.method(),
-                    String.format(Locale.ROOT, "%.4g %s %.4g", f.statistic(), f.method().equals("ks")
-                            || f.method().equals("chi2") ? "<?" : "≥?", f.threshold()),
+                    verdictText(f),
                     f.ks() != null ? String.format(Locale.ROOT, "ks %.3f p %.2g psi %.3f w %.3f", f.ks(), f.pValue(),
                             f.psi(), f.wasserstein())
                             : f.chiSquarePValue() != null ? String.format(Locale.ROOT, "chi2 p %.2g js %.3f unseen %d",
                             f.chiSquarePValue(), f.jsDistance(), f.unseen()) : "",
                     String.format(Locale.ROOT, "%+.3f", f.missingRateChange())));
         }
-        Output.table(List.of("FEATURE", "TYPE", "DRIFT", "METHOD", "STATISTIC", "DETAILS", "MISSING Δ"), rows);
+        Output.table(List.of("FEATURE", "TYPE", "DRIFT", "METHOD", "DECIDED BY", "DETAILS", "MISSING Δ"), rows);
         System.out.println();
         System.out.println("report: " + d.id());
-        System.out.println("html:   " + (html != null ? html.toAbsolutePath() : reportUri));
+        System.out.println("html:   " + (html != null ? html.toAbsolutePath()
+                : "(in the bucket: flywheel drift report " + d.id() + " --html FILE)"));
     }
 }

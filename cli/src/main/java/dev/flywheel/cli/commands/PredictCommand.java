@@ -169,6 +169,11 @@ public final class PredictCommand implements Callable<Integer> {
 
     /** The API's error with its instance index turned into the file's line: "data.csv line 7: age must be...". */
     private String located(String error, List<InstanceFile.Instance> pending) {
+        return located(data, error, pending);
+    }
+
+    /** The API's error with its instance index turned into the file's line: "data.csv line 7: age must be...". */
+    static String located(java.nio.file.Path data, String error, List<InstanceFile.Instance> pending) {
         Matcher m = INSTANCE.matcher(error);
         if (m.find()) {
             int index = Integer.parseInt(m.group(1));

@@ -74,9 +74,15 @@ public final class InstanceFile implements Closeable {
             return jsonLines(file) ? openJsonLines(file, inputs) : openCsv(file, inputs);
         } catch (NoSuchFileException e) {
             throw new InvalidInputException("there is no file " + file);
+        } catch (CharacterCodingException e) {
+            throw notText(file);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    private static InvalidInputException notText(Path file) {
+        return new InvalidInputException(file + " is not UTF-8 text: give a CSV file with a header row, or JSON Lines");
     }
 
     /** The CSV columns that are neither an input of the model nor its target: not sent. */
@@ -88,6 +94,8 @@ public final class InstanceFile implements Closeable {
         if (next == null) {
             try {
                 next = source.read(rows + 1);
+            } catch (CharacterCodingException e) {
+                throw notText(file);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
             }

@@ -86,6 +86,24 @@ public final class DriftReportRegistry {
                 + "' kept changing while it was read; try again");
     }
 
+    /**
+     * Gives up the retraining claim that {@code started} made (its retraining failed or never started), so that the
+     * next drift may retrain; a claim made since by another decision is left alone.
+     */
+    public void releaseRetraining(DriftDecision started) {
+        table.get(Keys.drift(started.model()), RETRAIN).ifPresent(item -> {
+            DriftDecision claim = Json.read(item.body(), DriftDecision.class);
+            if (claim.id().equals(started.id())) {
+                try {
+                    table.write(new MetadataTable.Delete(Keys.drift(started.model()), RETRAIN,
+                            Condition.revision(item.revision())));
+                } catch (ConditionFailedException e) {
+                    // claimed again meanwhile: that claim stands
+                }
+            }
+        });
+    }
+
     /** When the model's last retraining was claimed, if ever. */
     public Optional<Instant> lastRetraining(String model) {
         return table.get(Keys.drift(model), RETRAIN).map(item -> Json.read(item.body(), DriftDecision.class).at());

@@ -82,7 +82,7 @@ public final class DriftMonitor {
         if (input == null || input.model() == null || input.model().isBlank()) {
             throw new InvalidInputException("the drift monitor needs the model to watch: {\"model\": \"NAME\"}");
         }
-        ModelVersion version = version(input);
+        ModelVersion version = check(input);
         Instant until = instant(input.until(), "until", clock.instant());
         int hours = input.windowHours() == null ? 24 : input.windowHours();
         if (hours < 1) {
@@ -108,12 +108,38 @@ public final class DriftMonitor {
                 physicalKey(manifestKey), manifest.size());
     }
 
-    private ModelVersion version(MonitorInput input) {
+    /** The version a monitor or a batch scores: pinned, or the alias's (an unknown model and no champion said apart). */
+    public ModelVersion version(String model, Integer version, String alias) {
         ModelRegistry models = stores.registries().models();
-        if (input.version() != null) {
-            return models.get(input.model(), input.version());
+        if (models.latest(model).isEmpty()) {
+            throw new dev.flywheel.registry.NotFoundException("there is no model '" + model
+                    + "' (flywheel models list shows the registered ones)");
         }
-        return models.resolve(input.model(), input.alias() == null ? "champion" : input.alias());
+        if (version != null) {
+            return models.get(model, version);
+        }
+        String name = alias == null ? "champion" : alias;
+        if (models.alias(model, name).isEmpty()) {
+            throw new dev.flywheel.registry.NotFoundException("model '" + model + "' has no " + name + " yet (its "
+                    + "versions are waiting for approval or were never promoted): promote one (flywheel models "
+                    + "promote " + model + " N) or score a version (--model-version N)");
+        }
+        return models.resolve(model, name);
+    }
+
+    /** The version a monitor's input scores, its policy checked against that version's features. */
+    public ModelVersion check(MonitorInput input) {
+        ModelVersion version = version(input.model(), input.version(), input.alias());
+        if (input.policy() != null) {
+            ModelBaseline baseline = baseline(version.name(), version.version());
+            Map<String, Boolean> numeric = new java.util.LinkedHashMap<>();
+            baseline.pipeline().features().forEach(f -> numeric.put(f.name(), ModelBaseline.numeric(f)));
+            input.policy().checkFeatures(numeric);
+        }
+        if (input.cooldownHours() != null && !(input.cooldownHours() >= 0)) {
+            throw new InvalidInputException("cooldownHours must be 0 or more, got " + input.cooldownHours());
+        }
+        return version;
     }
 
     /** Profiles a batch of capture objects into a partial window (written, so the merge step can read it). */
@@ -254,7 +280,7 @@ public final class DriftMonitor {
         }
         if (!trigger) {
             return record(new DriftDecision(id, report.model(), report.reportId(), now, DriftDecision.Action.NO_DRIFT,
-                    report.reason(), null, champion, null), "none", null);
+                    report.reason(), null, champion, null), "no-drift", null);
         }
         if (input.retrain() == null || input.retrain().pipelineInput() == null
                 || !input.retrain().pipelineInput().isObject()) {
@@ -279,7 +305,9 @@ public final class DriftMonitor {
         if (claimedBefore.isPresent()) {
             return record(new DriftDecision(id, report.model(), report.reportId(), now, DriftDecision.Action.COOLDOWN,
                     report.reason() + " Not retraining: a retraining started at " + claimedBefore.get()
-                            + ", within the cooldown of " + human(cooldown) + ".", null, champion, null),
+                            + ", within the cooldown of " + human(cooldown) + " (if that retraining never ran, "
+                            + "its monitor having been killed, run again with a cooldown of 0).", null, champion,
+                    null),
                     "cooldown", null);
         }
         ObjectNode pipelineInput = (ObjectNode) input.retrain().pipelineInput().deepCopy();
@@ -303,6 +331,7 @@ public final class DriftMonitor {
             ingest.put("target", baseline.pipeline().target());
             ingest.set("naValues", Json.tree(Json.write(baseline.pipeline().missingValues())));
             if (rows == 0) {
+                stores.registries().driftReports().releaseRetraining(retrain);
                 return outcomeOf(retrain, DriftDecision.Action.RETRAIN_FAILED, "No retraining data: none of the "
                         + "window's captures has feedback with a label. Send feedback, or name the data to retrain "
                         + "on (retrain.source).", null, champion);
@@ -338,6 +367,10 @@ public final class DriftMonitor {
         } else {
             reason = "The retraining failed: " + (request.error() == null ? execution.path("Status").asText("unknown")
                     : request.error()) + (request.cause() == null ? "" : " (" + abbreviate(request.cause()) + ")");
+        }
+        if (!succeeded) {
+            // a retraining that failed did not retrain: it does not hold the cooldown
+            stores.registries().driftReports().releaseRetraining(started);
         }
         return outcomeOf(started, succeeded ? DriftDecision.Action.RETRAIN_SUCCEEDED
                 : DriftDecision.Action.RETRAIN_FAILED, reason, arn, champion);
@@ -434,6 +467,11 @@ public final class DriftMonitor {
 
     static String runPrefix(String model, String runId) {
         return "drift/" + model + "/runs/" + runId + "/";
+    }
+
+    /** The key of a report's HTML. */
+    public static String htmlKey(String model, String reportId) {
+        return reportPrefix(model, reportId) + "report.html";
     }
 
     static String reportPrefix(String model, String reportId) {

@@ -69,24 +69,31 @@ public final class DriftScorer {
                           List<FeatureResult> features, FeatureResult prediction, Performance performance) {
         if (!enough) {
             return String.format(Locale.ROOT, "No verdict: %d rows in the window, fewer than the %d a verdict needs.",
-                    rows, policy.minRows());
+                    rows, policy.minRows()) + (rows == 0 ? " (Captures reach the store in batches, up to "
+                    + "FLYWHEEL_CAPTURE_MAX_AGE_SECONDS, 60 s by default, after the requests.)" : "");
         }
         StringBuilder out = new StringBuilder();
-        List<String> names = features.stream().filter(FeatureResult::drifted).map(FeatureResult::name).limit(5)
-                .toList();
+        List<String> names = features.stream().filter(FeatureResult::drifted).map(FeatureResult::name).toList();
         out.append(String.format(Locale.ROOT, "%d of %d features drifted (%.0f%%; the dataset drifts at %.0f%%)",
                 drifted, counted, share * 100, policy.datasetShare() * 100));
         if (!names.isEmpty()) {
-            out.append(": ").append(String.join(", ", names)).append(drifted > names.size() ? ", ..." : "");
+            out.append(": ").append(String.join(", ", names.subList(0, Math.min(5, names.size()))));
+            if (names.size() > 5) {
+                out.append(" and ").append(names.size() - 5).append(" more");
+            }
         }
         out.append(dataDrift ? ". Data drift." : ". No data drift.");
-        if (prediction != null && prediction.drifted()) {
-            out.append(" The predictions drifted too.");
+        if (prediction == null) {
+            out.append(" No prediction of this version in the window: prediction drift and performance were not "
+                    + "measured.");
+        } else if (prediction.drifted()) {
+            out.append(dataDrift ? " The predictions drifted too." : " The predictions drifted.");
         }
         if (performance != null && performance.current() != null) {
-            out.append(String.format(Locale.ROOT, " %s on %d labelled rows: %.4f against %.4f at test%s.",
+            out.append(String.format(Locale.ROOT, " %s on %d labelled rows: %.4f against %s at test%s.",
                     performance.metric().toUpperCase(Locale.ROOT), performance.labeledRows(), performance.current(),
-                    performance.atTest(), performance.degraded() ? ": degraded" : ""));
+                    performance.atTest() == null ? "none recorded" : String.format(Locale.ROOT, "%.4f",
+                            performance.atTest()), performance.degraded() ? ": degraded" : ""));
         }
         return out.toString();
     }

@@ -74,7 +74,7 @@ public final class DriftSteps {
     }
 
     /**
-     * @param action        "retrain" (start {@code pipelineInput}) or what was decided instead: "none",
+     * @param action        "retrain" (start {@code pipelineInput}) or what was decided instead: "no-drift",
      *                      "cooldown", "not-configured", "no-verdict"
      * @param decisionId    the recorded decision
      * @param pipelineInput the training execution's input when retraining

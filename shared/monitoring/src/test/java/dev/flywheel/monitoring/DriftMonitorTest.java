@@ -192,7 +192,7 @@ class DriftMonitorTest {
         assertThat(quiet.verdict()).as(quiet.reason()).isEqualTo("no drift");
         clock.advance(Duration.ofMinutes(1));
         Decision none = monitor.decide(new DecideRequest(quiet, bare));
-        assertThat(none.action()).isEqualTo("none");
+        assertThat(none.action()).isEqualTo("no-drift");
         assertThat(none.pipelineInput()).isNull();
 
         clock.advance(Duration.ofMinutes(1));

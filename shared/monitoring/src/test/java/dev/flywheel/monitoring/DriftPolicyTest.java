@@ -58,17 +58,34 @@ class DriftPolicyTest {
                 .isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("minRows").hasMessageContaining("must not be negative");
         assertThatThrownBy(() -> new DriftPolicy(null, null, -0.1, null, null, null, null, null, null, null, null))
-                .isInstanceOf(InvalidInputException.class).hasMessageContaining("thresholds must be positive");
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("wasserstein must be positive, got -0.1");
         assertThatThrownBy(() -> policy(Map.of("age", new DriftPolicy.FeatureRule("t-test", null, null)), null, null))
                 .isInstanceOf(InvalidInputException.class)
-                .hasMessageContaining("feature 'age': method must be one of [auto, chi2, js, ks, psi, wasserstein], "
+                .hasMessageContaining("features.age: method must be one of [auto, chi2, js, ks, psi, wasserstein], "
                         + "got 't-test'");
         assertThatThrownBy(() -> policy(Map.of("age", new DriftPolicy.FeatureRule("psi", -2.0, null)), null, null))
                 .isInstanceOf(InvalidInputException.class)
-                .hasMessageContaining("feature 'age': threshold must be positive, got -2.0");
+                .hasMessageContaining("features.age: threshold must be positive, got -2.0");
     }
 
     private static DriftPolicy policy(Map<String, DriftPolicy.FeatureRule> rules, Double share, Integer minRows) {
         return new DriftPolicy(null, null, null, null, null, null, share, minRows, null, null, rules);
+    }
+
+    @Test
+    void unknownKeysAreRefused_andRulesAreCheckedAgainstTheModelsFeatures() {
+        assertThatThrownBy(() -> dev.flywheel.json.Json.read("{\"pvalue\": 0.01}", DriftPolicy.class))
+                .hasMessageContaining("pvalue");
+        assertThatThrownBy(() -> dev.flywheel.json.Json.read("{\"features\": {\"age\": {\"treshold\": 1}}}",
+                DriftPolicy.class)).hasMessageContaining("treshold");
+        DriftPolicy rules = dev.flywheel.json.Json.read("{\"features\": {\"age\": {\"method\": \"chi2\"}}}",
+                DriftPolicy.class);
+        assertThatThrownBy(() -> rules.checkFeatures(Map.of("age", true, "job", false)))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("features.age: 'age' is numeric, so its method is one of [auto, ks, psi, wasserstein]");
+        DriftPolicy unknown = dev.flywheel.json.Json.read("{\"features\": {\"agee\": {\"ignore\": true}}}",
+                DriftPolicy.class);
+        assertThatThrownBy(() -> unknown.checkFeatures(new java.util.LinkedHashMap<>(Map.of("age", true))))
+                .hasMessageContaining("the model has no feature 'agee'; its features: age");
     }
 }

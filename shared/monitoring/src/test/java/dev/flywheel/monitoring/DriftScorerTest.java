@@ -258,7 +258,7 @@ class DriftScorerTest {
         assertThat(shifted.prediction().name()).isEqualTo("prediction");
         assertThat(shifted.prediction().drifted()).isTrue();
         assertThat(shifted.prediction().method()).isEqualTo("ks");
-        assertThat(shifted.reason()).contains("The predictions drifted too.");
+        assertThat(shifted.reason()).contains("No data drift. The predictions drifted.");
         SplittableRandom r2 = new SplittableRandom(10);
         DriftDocument same = score(DriftPolicy.DEFAULTS, window(baseline, r2, 500, Shape.BASELINE, r2::nextDouble));
         assertThat(same.prediction().drifted()).isFalse();

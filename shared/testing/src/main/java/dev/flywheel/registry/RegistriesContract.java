@@ -224,6 +224,15 @@ public abstract class RegistriesContract {
         assertThat(reports.decisions("m", 0)).extracting(DriftDecision::id).containsExactly("d4", "d3", "d1");
         assertThat(reports.list("m", 0)).isEmpty();
         assertThat(reports.lastRetraining("m")).contains(Fixtures.T0.plus(cooldown));
+
+        // a retraining that failed gives the claim up; releasing another decision's claim does nothing
+        reports.releaseRetraining(first);
+        assertThat(reports.lastRetraining("m")).contains(Fixtures.T0.plus(cooldown));
+        reports.releaseRetraining(later);
+        assertThat(reports.lastRetraining("m")).isEmpty();
+        DriftDecision soon = new DriftDecision("d5", "m", "r4", Fixtures.T0.plus(cooldown).plusSeconds(60),
+                DriftDecision.Action.RETRAIN_STARTED, "data drift", null, 1, null);
+        assertThat(reports.claimRetraining(soon, cooldown)).isEmpty();
     }
 
     @Test
