@@ -98,8 +98,8 @@ public final class DriftRunner {
             rows.add(List.of("why", r.path("reason").asText()));
             String reason = r.path("reason").asText();
             String decided = d.path("reason").asText();
-            rows.add(List.of("decision", d.path("action").asText() + (decided.startsWith(reason)
-                    ? decided.substring(reason.length()) : ": " + decided)));
+            String rest = decided.startsWith(reason) ? decided.substring(reason.length()).strip() : decided;
+            rows.add(List.of("decision", d.path("action").asText() + (rest.isEmpty() ? "" : ": " + rest)));
             if (!training().isMissingNode()) {
                 rows.add(List.of("training", training().path("ExecutionArn").asText() + " "
                         + training().path("Status").asText()));

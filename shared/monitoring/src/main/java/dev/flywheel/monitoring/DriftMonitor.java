@@ -285,8 +285,9 @@ public final class DriftMonitor {
         if (input.retrain() == null || input.retrain().pipelineInput() == null
                 || !input.retrain().pipelineInput().isObject()) {
             return record(new DriftDecision(id, report.model(), report.reportId(), now,
-                    DriftDecision.Action.NOT_CONFIGURED, report.reason() + " Retraining is not configured (the "
-                    + "monitor's input has no retrain.pipelineInput), so nothing retrains.", null, champion, null),
+                    DriftDecision.Action.NOT_CONFIGURED, report.reason() + " Nothing retrains: no training input was given "
+                    + "(flywheel drift run --retrain-input FILE; on AWS, retrain.pipelineInput in the monitor's "
+                    + "input).", null, champion, null),
                     "not-configured", null);
         }
         Duration cooldown = Duration.ofMillis(Math.round((input.cooldownHours() == null ? 24
