@@ -32,6 +32,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * @param scheduleInput           context {@code scheduleInput}: the pipeline input (a JSON object, such as
  *                                {@code {"model": ..., "ingest": {...}}}) scheduled runs start with; empty if none
  * @param driftRetrainingEnabled  context {@code driftRetraining}, default true
+ * @param driftDefinitionFile     context {@code driftDefinitionFile}, default the shared drift-monitor definition
+ * @param monitorInput            context {@code monitorInput}: the daily drift monitor's input (a JSON object such as
+ *                                {@code {"model": ..., "retrain": {"pipelineInput": {...}}}}); empty: the
+ *                                monitor's schedule is deployed disabled
  * @param tableDeletionProtection context {@code tableDeletionProtection}, default true
  * @param codeVersion             context {@code codeVersion}, else {@code FLYWHEEL_CODE_VERSION}, else empty
  * @param nagEnabled              context {@code nag}, default true: run the cdk-nag AwsSolutions checks at synth
@@ -46,6 +50,8 @@ public record AppSettings(
         boolean scheduleEnabled,
         Map<String, Object> scheduleInput,
         boolean driftRetrainingEnabled,
+        Path driftDefinitionFile,
+        Map<String, Object> monitorInput,
         boolean tableDeletionProtection,
         String codeVersion,
         boolean nagEnabled,
@@ -55,6 +61,9 @@ public record AppSettings(
     public static final String DEFAULT_SCHEDULE = "rate(7 days)";
     static final Path DEFAULT_DEFINITION =
             Path.of("..", "statemachines", "src", "main", "resources", "statemachines", "training-pipeline.asl.json");
+
+    static final Path DEFAULT_DRIFT_DEFINITION =
+            Path.of("..", "statemachines", "src", "main", "resources", "statemachines", "drift-monitor.asl.json");
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -91,6 +100,8 @@ public record AppSettings(
                 scheduleEnabled,
                 scheduleInput,
                 flag(context.apply("driftRetraining"), true, "driftRetraining"),
+                Path.of(text(context.apply("driftDefinitionFile"), DEFAULT_DRIFT_DEFINITION.toString())),
+                jsonObject(context.apply("monitorInput")),
                 flag(context.apply("tableDeletionProtection"), true, "tableDeletionProtection"),
                 text(context.apply("codeVersion"), env.getOrDefault("FLYWHEEL_CODE_VERSION", "")),
                 flag(context.apply("nag"), true, "nag"),

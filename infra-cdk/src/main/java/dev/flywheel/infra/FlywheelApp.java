@@ -52,12 +52,20 @@ public final class FlywheelApp {
                 .scheduleEnabled(settings.scheduleEnabled())
                 .scheduleInput(settings.scheduleInput())
                 .driftRetrainingEnabled(settings.driftRetrainingEnabled())
+                .driftDefinition(readDefinition(settings.driftDefinitionFile()))
+                .monitorInput(settings.monitorInput())
                 .build();
         FlywheelStack stack = new FlywheelStack(app, props.stackName(), props);
         if (!settings.scheduleEnabled()) {
             Annotations.of(stack.trainingPipeline().scheduleRule()).addWarningV2("flywheel:scheduleDisabled",
                     "Scheduled retraining is deployed disabled: give it the pipeline input with "
                             + "-c scheduleInput='{\"model\": ..., \"ingest\": {...}}' (see docs/deploy.md)");
+        }
+        if (settings.monitorInput().isEmpty()) {
+            Annotations.of(stack.driftMonitor().scheduleRule()).addWarningV2("flywheel:monitorDisabled",
+                    "The daily drift monitor is deployed disabled: give it the model to watch with "
+                            + "-c monitorInput='{\"model\": ..., \"retrain\": {\"pipelineInput\": {...}}}' "
+                            + "(see docs/monitoring.md)");
         }
         if (settings.nagEnabled()) {
             Aspects.of(app).add(new AwsSolutionsChecks(NagPackProps.builder().verbose(true).build()));

@@ -1,20 +1,23 @@
 package dev.flywheel.infra;
 
 import software.amazon.awscdk.CfnOutput;
+import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.services.events.Schedule;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.Tags;
 import software.constructs.Construct;
 
 /**
- * Flywheel's training side in one stack: the {@link DataStore}, the {@link PipelineFunctions} and the
- * {@link TrainingPipeline} that runs them on a schedule and on drift.
+ * Flywheel's training side in one stack: the {@link DataStore}, the {@link PipelineFunctions}, the
+ * {@link TrainingPipeline} that runs them on a schedule and on drift, and the daily {@link DriftMonitor}.
  */
 public final class FlywheelStack extends Stack {
 
     private final DataStore dataStore;
     private final PipelineFunctions functions;
     private final TrainingPipeline trainingPipeline;
+    private final DriftMonitor driftMonitor;
 
     public FlywheelStack(Construct scope, String id, FlywheelStackProps props) {
         super(scope, id, StackProps.builder()
@@ -45,12 +48,20 @@ public final class FlywheelStack extends Stack {
                 .driftRetrainingEnabled(props.driftRetrainingEnabled())
                 .build());
 
+        driftMonitor = new DriftMonitor(this, "DriftMonitor", new DriftMonitorProps(props.driftDefinition(),
+                functions.aliases(), trainingPipeline.stateMachine(), dataStore.artifactBucket(),
+                "flywheel-" + props.stage() + "-drift-monitor", null, Schedule.rate(Duration.days(1)),
+                !props.monitorInput().isEmpty(), props.monitorInput()));
+
         output("ArtifactBucketName", dataStore.artifactBucket().getBucketName(),
                 "The bucket of datasets, features, models and captures (FLYWHEEL_BUCKET)");
         output("MetadataTableName", dataStore.metadataTable().getTableName(),
                 "The DynamoDB metadata table (FLYWHEEL_TABLE)");
         output("TrainingStateMachineArn", trainingPipeline.stateMachine().getStateMachineArn(),
                 "Start a training run: aws stepfunctions start-execution --state-machine-arn <this>");
+        output("DriftMonitorStateMachineArn", driftMonitor.stateMachine().getStateMachineArn(),
+                "Check a model for drift now: aws stepfunctions start-execution --state-machine-arn <this> --input "
+                        + "'{\"model\": ...}' (see docs/monitoring.md)");
         output("RollbackFunctionArn", functions.aliases().get("rollback").getFunctionArn(),
                 "Roll a model's champion back: aws lambda invoke --function-name <this> --cli-binary-format "
                         + "raw-in-base64-out --payload '{\"model\": ...}' out.json");
@@ -70,5 +81,9 @@ public final class FlywheelStack extends Stack {
 
     public TrainingPipeline trainingPipeline() {
         return trainingPipeline;
+    }
+
+    public DriftMonitor driftMonitor() {
+        return driftMonitor;
     }
 }

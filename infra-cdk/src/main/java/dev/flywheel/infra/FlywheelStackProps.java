@@ -26,6 +26,9 @@ import software.amazon.awscdk.services.lambda.Code;
  * @param scheduleEnabled        whether scheduled retraining is on
  * @param scheduleInput          the execution input of scheduled runs
  * @param driftRetrainingEnabled whether drift events start a run
+ * @param driftDefinition        the drift monitor's ASL definition
+ * @param monitorInput           the daily drift monitor's input ({@code {"model": ..., "retrain": {...}}}); empty:
+ *                               the monitor's schedule is deployed disabled
  */
 public record FlywheelStackProps(
         String stage,
@@ -37,7 +40,9 @@ public record FlywheelStackProps(
         Schedule schedule,
         boolean scheduleEnabled,
         Map<String, Object> scheduleInput,
-        boolean driftRetrainingEnabled) {
+        boolean driftRetrainingEnabled,
+        String driftDefinition,
+        Map<String, Object> monitorInput) {
 
     private static final Pattern STAGE = Pattern.compile("[a-z][a-z0-9-]{0,19}");
 
@@ -53,7 +58,9 @@ public record FlywheelStackProps(
         Objects.requireNonNull(dataStore, "dataStore");
         Objects.requireNonNull(schedule, "schedule");
         Objects.requireNonNull(scheduleInput, "scheduleInput");
+        Objects.requireNonNull(driftDefinition, "driftDefinition");
         moduleCode = Map.copyOf(moduleCode);
+        monitorInput = Collections.unmodifiableMap(new LinkedHashMap<>(monitorInput == null ? Map.of() : monitorInput));
         scheduleInput = Collections.unmodifiableMap(new LinkedHashMap<>(scheduleInput));
     }
 
@@ -77,6 +84,8 @@ public record FlywheelStackProps(
         private boolean scheduleEnabled = true;
         private Map<String, Object> scheduleInput = Map.of("trigger", "schedule");
         private boolean driftRetrainingEnabled = true;
+        private String driftDefinition;
+        private Map<String, Object> monitorInput = Map.of();
 
         private Builder() {
         }
@@ -131,9 +140,19 @@ public record FlywheelStackProps(
             return this;
         }
 
+        public Builder driftDefinition(String aslJson) {
+            this.driftDefinition = aslJson;
+            return this;
+        }
+
+        public Builder monitorInput(Map<String, ?> input) {
+            this.monitorInput = new LinkedHashMap<>(input);
+            return this;
+        }
+
         public FlywheelStackProps build() {
             return new FlywheelStackProps(stage, env, moduleCode, codeVersion, definition, dataStore, schedule,
-                    scheduleEnabled, scheduleInput, driftRetrainingEnabled);
+                    scheduleEnabled, scheduleInput, driftRetrainingEnabled, driftDefinition, monitorInput);
         }
     }
 }

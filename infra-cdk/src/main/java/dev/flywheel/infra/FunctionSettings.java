@@ -35,6 +35,11 @@ public record FunctionSettings(int memoryMb, Duration timeout) {
             // execution (not the function) waits for the answer; failRuns' state times out after 60 s anyway
             case "promote", "rollback", "requestApproval", "failRuns" ->
                     new FunctionSettings(512, Duration.seconds(60));
+            // a batch of capture objects streamed through window sketches; the merge also joins feedback (up to
+            // 200,000 labels held) and may export the retraining data
+            case "driftProfile" -> new FunctionSettings(1024, Duration.minutes(5));
+            case "driftScore", "driftDecide" -> new FunctionSettings(2048, Duration.minutes(15));
+            case "driftPlan", "driftOutcome" -> new FunctionSettings(512, Duration.minutes(2));
             default -> throw new IllegalArgumentException("unknown function '" + functionName
                     + "'; expected one of " + PipelineFunctions.NAMES);
         };

@@ -45,6 +45,14 @@ public record FunctionSpec(String name, String module, String handlerClass, bool
         return new FunctionSpec(name, "register", handlerClassOf("register", name), false);
     }
 
+    /**
+     * A step of the drift monitor (module {@code functions/drift}, handler {@code dev.flywheel.functions.drift.<handler>}):
+     * it reads captures and baselines and writes partial windows and reports, so it works on artifacts.
+     */
+    static FunctionSpec driftStep(String name, String handlerSimpleName) {
+        return new FunctionSpec(name, "drift", "dev.flywheel.functions.drift." + handlerSimpleName, true);
+    }
+
     /** The Lambda handler string: the class's {@code handleRequest}. */
     public String handler() {
         return handlerClass + "::handleRequest";

@@ -23,7 +23,7 @@ import software.amazon.awscdk.services.logs.LogGroup;
 import software.constructs.Construct;
 
 /**
- * The Lambda functions of the training side, one per {@link FunctionSpec}: java21 on x86_64, SnapStart on published
+ * The Lambda functions of the training side and of the drift monitor, one per {@link FunctionSpec}: java21 on x86_64, SnapStart on published
  * versions, X-Ray tracing, a log group with a retention each, and a role of their own that may write their logs,
  * read and write the metadata table and, only for the functions whose code works on artifacts, the artifact
  * bucket; nothing more. Callers (the state machine, an operator's {@code aws lambda invoke}) invoke the
@@ -47,7 +47,13 @@ public final class PipelineFunctions extends Construct {
             FunctionSpec.registryOperation("rollback"),
             // invoked with waitForTaskToken, but returns at once: the execution, not the function, waits
             FunctionSpec.registryOperation("requestApproval"),
-            FunctionSpec.registryOperation("failRuns"));
+            FunctionSpec.registryOperation("failRuns"),
+            // the drift monitor's steps, in the order its state machine runs them
+            FunctionSpec.driftStep("driftPlan", "PlanWindowHandler"),
+            FunctionSpec.driftStep("driftProfile", "ProfileCapturesHandler"),
+            FunctionSpec.driftStep("driftScore", "ScoreWindowHandler"),
+            FunctionSpec.driftStep("driftDecide", "DecideRetrainingHandler"),
+            FunctionSpec.driftStep("driftOutcome", "RecordRetrainingHandler"));
 
     /** The functions' names, in {@link #FUNCTIONS} order. */
     public static final List<String> NAMES = FUNCTIONS.stream().map(FunctionSpec::name).toList();
@@ -96,7 +102,7 @@ public final class PipelineFunctions extends Construct {
             roles.put(spec, role);
 
             Function function = Function.Builder.create(this, title + "Function")
-                    .description("Flywheel training pipeline: " + name
+                    .description((spec.module().equals("drift") ? "Flywheel drift monitor: " : "Flywheel training pipeline: ") + name
                             + (spec.module().equals(name) ? "" : " (" + spec.module() + " module)"))
                     .runtime(Runtime.JAVA_21)
                     .architecture(Architecture.X86_64)

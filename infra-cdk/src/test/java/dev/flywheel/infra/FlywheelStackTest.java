@@ -34,6 +34,8 @@ class FlywheelStackTest {
     private static final String SCHEDULE_INPUT =
             "{\"model\":\"credit-risk\",\"ingest\":{\"dataset\":\"credit-g\",\"target\":\"class\"}}";
 
+    private static final String MONITOR_INPUT = "{\"model\":\"credit-risk\",\"windowHours\":24}";
+
     private App app;
     private FlywheelStack stack;
     private Template template;
@@ -51,6 +53,7 @@ class FlywheelStackTest {
             case "functionsDir" -> functionsDir.toString();
             case "definitionFile" -> TestFixtures.FIXTURE_DEFINITION.toString();
             case "scheduleInput" -> SCHEDULE_INPUT;
+            case "monitorInput" -> MONITOR_INPUT;
             default -> null;
         }, Map.of()));
         template = Template.fromStack(stack);
@@ -149,10 +152,11 @@ class FlywheelStackTest {
         assertThat(stack.getStackName()).isEqualTo("Flywheel-test");
         template.resourceCountIs("AWS::S3::Bucket", 2);
         template.resourceCountIs("AWS::DynamoDB::Table", 1);
-        template.resourceCountIs("AWS::Lambda::Function", 9);
-        template.resourceCountIs("AWS::Lambda::Alias", 9);
-        template.resourceCountIs("AWS::StepFunctions::StateMachine", 1);
-        template.resourceCountIs("AWS::Events::Rule", 2);
+        template.resourceCountIs("AWS::Lambda::Function", 14);
+        template.resourceCountIs("AWS::Lambda::Alias", 14);
+        template.resourceCountIs("AWS::StepFunctions::StateMachine", 2);
+        template.resourceCountIs("AWS::Events::Rule", 3);
+        template.resourceCountIs("AWS::CloudWatch::Alarm", 1);
         template.hasResourceProperties("AWS::DynamoDB::Table", Map.of("DeletionProtectionEnabled", true));
         template.hasResourceProperties("AWS::StepFunctions::StateMachine", Map.of(
                 "StateMachineName", "flywheel-test-training"));
@@ -166,6 +170,10 @@ class FlywheelStackTest {
         template.hasOutput("MetadataTableName", Match.anyValue());
         template.hasOutput("TrainingStateMachineArn", Map.of(
                 "Value", stack.resolve(stack.trainingPipeline().stateMachine().getStateMachineArn())));
+        template.hasResourceProperties("AWS::StepFunctions::StateMachine", Map.of(
+                "StateMachineName", "flywheel-test-drift-monitor"));
+        template.hasOutput("DriftMonitorStateMachineArn", Map.of(
+                "Value", stack.resolve(stack.driftMonitor().stateMachine().getStateMachineArn())));
         template.hasOutput("RollbackFunctionArn", Map.of(
                 "Value", stack.resolve(stack.functions().aliases().get("rollback").getFunctionArn())));
     }
@@ -180,5 +188,36 @@ class FlywheelStackTest {
                 "EventPattern", Map.of("source", List.of("flywheel.monitoring"), "detail-type",
                         List.of("DriftDetected")),
                 "State", "ENABLED"));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void driftMonitor_runsTheSharedDefinitionDaily_boundToItsFunctionsAndTheTrainingPipeline_withScopedGrants() {
+        String id = TestFixtures.logicalId(stack, stack.driftMonitor().stateMachine());
+        Map<String, Object> resource = (Map<String, Object>) template.toJSON().get("Resources");
+        Map<String, Object> properties = (Map<String, Object>) ((Map<String, Object>) resource.get(id)).get("Properties");
+        Map<String, Object> substitutions = (Map<String, Object>) properties.get("DefinitionSubstitutions");
+        assertThat(substitutions).containsOnlyKeys("DriftPlanFunctionArn", "DriftProfileFunctionArn",
+                "DriftScoreFunctionArn", "DriftDecideFunctionArn", "DriftOutcomeFunctionArn", "TrainingPipelineArn",
+                "ArtifactBucket");
+        assertThat(stack.resolve(substitutions.get("TrainingPipelineArn")))
+                .isEqualTo(stack.resolve(stack.trainingPipeline().stateMachine().getStateMachineArn()));
+        assertThat(properties.get("DefinitionString").toString())
+                .isEqualTo(TestFixtures.read(AppSettings.DEFAULT_DRIFT_DEFINITION));
+
+        // the daily schedule with the monitor's input, and the alarm on failed executions
+        template.hasResourceProperties("AWS::Events::Rule", Map.of(
+                "ScheduleExpression", "rate(1 day)",
+                "State", "ENABLED",
+                "Targets", Match.arrayWith(List.of(Match.objectLike(Map.of("Input", MONITOR_INPUT))))));
+        template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
+                "MetricName", "ExecutionsFailed", "Namespace", "AWS/States", "Threshold", 1));
+
+        // its role: start the training pipeline, follow it through the managed rule, read run manifests only
+        String policy = template.findResources("AWS::IAM::Policy").entrySet().stream()
+                .filter(e -> e.getKey().startsWith("DriftMonitorStateMachineRole"))
+                .map(e -> e.getValue().toString()).findFirst().orElseThrow();
+        assertThat(policy).contains("states:StartExecution", "StepFunctionsGetEventsForStepFunctionsExecutionRule",
+                "/drift/*", "lambda:InvokeFunction").doesNotContain("s3:PutObject", "s3:DeleteObject");
     }
 }

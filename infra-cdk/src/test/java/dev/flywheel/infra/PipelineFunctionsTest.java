@@ -46,9 +46,12 @@ class PipelineFunctionsTest {
     @Test
     void functionSpecs_listEveryFunctionOnceWithItsModuleAndHandler() {
         assertThat(PipelineFunctions.NAMES).containsExactly("ingest", "preprocess", "train", "evaluate", "register",
-                "promote", "rollback", "requestApproval", "failRuns");
+                "promote", "rollback", "requestApproval", "failRuns", "driftPlan", "driftProfile", "driftScore",
+                "driftDecide", "driftOutcome");
         assertThat(PipelineFunctions.MODULES).containsExactly("ingest", "preprocess", "train", "evaluate",
-                "register");
+                "register", "drift");
+        assertThat(PipelineFunctions.handlerOf("driftProfile"))
+                .isEqualTo("dev.flywheel.functions.drift.ProfileCapturesHandler::handleRequest");
         assertThat(PipelineFunctions.FUNCTIONS).extracting(FunctionSpec::handler).doesNotHaveDuplicates();
         assertThat(PipelineFunctions.handlerOf("ingest"))
                 .isEqualTo("dev.flywheel.functions.ingest.IngestHandler::handleRequest");
@@ -61,7 +64,8 @@ class PipelineFunctionsTest {
         assertThat(PipelineFunctions.specOf("rollback")).isEqualTo(new FunctionSpec("rollback", "register",
                 "dev.flywheel.functions.register.RollbackHandler", false));
         assertThat(PipelineFunctions.FUNCTIONS).filteredOn(FunctionSpec::artifactBucket)
-                .extracting(FunctionSpec::name).containsExactly("ingest", "preprocess", "train", "evaluate");
+                .extracting(FunctionSpec::name).containsExactly("ingest", "preprocess", "train", "evaluate",
+                        "driftPlan", "driftProfile", "driftScore", "driftDecide", "driftOutcome");
         assertThatThrownBy(() -> PipelineFunctions.handlerOf("approve"))
                 .hasMessageContaining("unknown function 'approve'");
     }
@@ -91,7 +95,7 @@ class PipelineFunctionsTest {
             assertThat(key).as(spec.name() + " runs the " + spec.module() + " module's asset").isEqualTo(moduleKey);
         }
         assertThat(keyByModule).containsOnlyKeys(PipelineFunctions.MODULES);
-        assertThat(new HashSet<>(keyByModule.values())).as("one asset per module").hasSize(5);
+        assertThat(new HashSet<>(keyByModule.values())).as("one asset per module").hasSize(6);
     }
 
     @Test
@@ -132,8 +136,8 @@ class PipelineFunctionsTest {
 
     @Test
     void publishesALiveAliasOnTheCurrentVersionOfEachFunction() {
-        template.resourceCountIs("AWS::Lambda::Version", 9);
-        template.resourceCountIs("AWS::Lambda::Alias", 9);
+        template.resourceCountIs("AWS::Lambda::Version", 14);
+        template.resourceCountIs("AWS::Lambda::Alias", 14);
         assertThat(functions.aliases()).containsOnlyKeys(PipelineFunctions.NAMES);
         for (String name : PipelineFunctions.NAMES) {
             IAlias alias = functions.aliases().get(name);
@@ -148,9 +152,9 @@ class PipelineFunctionsTest {
 
     @Test
     void writesLogsToARetainedLogGroupPerFunction() {
-        template.resourceCountIs("AWS::Logs::LogGroup", 9);
+        template.resourceCountIs("AWS::Logs::LogGroup", 14);
         assertThat(template.findResources("AWS::Logs::LogGroup",
-                Map.of("Properties", Map.of("RetentionInDays", 30)))).hasSize(9);
+                Map.of("Properties", Map.of("RetentionInDays", 30)))).hasSize(14);
         template.hasResourceProperties("AWS::Lambda::Function", Map.of(
                 "LoggingConfig", Map.of("LogGroup", Map.of("Ref", Match.stringLikeRegexp("FunctionsIngestLogs.*")))));
     }
@@ -158,7 +162,7 @@ class PipelineFunctionsTest {
     @Test
     void grantsEachFunctionOnlyItsLogsXrayTheBucketAndTheTable() {
         Map<String, Map<String, Object>> roles = template.findResources("AWS::IAM::Role");
-        assertThat(roles).hasSize(9);
+        assertThat(roles).hasSize(14);
         assertThat(roles.values()).allSatisfy(role ->
                 assertThat(((Map<?, ?>) role.get("Properties")).containsKey("ManagedPolicyArns")).isFalse());
 
@@ -225,7 +229,7 @@ class PipelineFunctionsTest {
                 .code(Map.of("ingest", TestFixtures.fakeModuleCode().get("ingest")));
         assertThatThrownBy(withoutTrain::build)
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("no code for function module(s) [evaluate, preprocess, register, train]");
+                .hasMessageContaining("no code for function module(s) [drift, evaluate, preprocess, register, train]");
 
         Map<String, Code> perFunction = new LinkedHashMap<>(TestFixtures.fakeModuleCode());
         perFunction.put("promote", perFunction.get("register"));
