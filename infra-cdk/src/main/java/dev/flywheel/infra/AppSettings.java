@@ -36,6 +36,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * @param monitorInput            context {@code monitorInput}: the daily drift monitor's input (a JSON object such as
  *                                {@code {"model": ..., "retrain": {"pipelineInput": {...}}}}); empty: the
  *                                monitor's schedule is deployed disabled
+ * @param openApiFile             context {@code openApiFile}, default {@code ../docs/openapi.json}: the inference API's
+ *                                routes
+ * @param apiKeys                 context {@code apiKeys}, default false: API keys and a usage plan instead of IAM
  * @param tableDeletionProtection context {@code tableDeletionProtection}, default true
  * @param codeVersion             context {@code codeVersion}, else {@code FLYWHEEL_CODE_VERSION}, else empty
  * @param nagEnabled              context {@code nag}, default true: run the cdk-nag AwsSolutions checks at synth
@@ -52,6 +55,8 @@ public record AppSettings(
         boolean driftRetrainingEnabled,
         Path driftDefinitionFile,
         Map<String, Object> monitorInput,
+        Path openApiFile,
+        boolean apiKeys,
         boolean tableDeletionProtection,
         String codeVersion,
         boolean nagEnabled,
@@ -102,6 +107,8 @@ public record AppSettings(
                 flag(context.apply("driftRetraining"), true, "driftRetraining"),
                 Path.of(text(context.apply("driftDefinitionFile"), DEFAULT_DRIFT_DEFINITION.toString())),
                 jsonObject(context.apply("monitorInput")),
+                Path.of(text(context.apply("openApiFile"), Path.of("..", "docs", "openapi.json").toString())),
+                flag(context.apply("apiKeys"), false, "apiKeys"),
                 flag(context.apply("tableDeletionProtection"), true, "tableDeletionProtection"),
                 text(context.apply("codeVersion"), env.getOrDefault("FLYWHEEL_CODE_VERSION", "")),
                 flag(context.apply("nag"), true, "nag"),

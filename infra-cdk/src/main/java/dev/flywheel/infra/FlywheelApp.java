@@ -54,6 +54,8 @@ public final class FlywheelApp {
                 .driftRetrainingEnabled(settings.driftRetrainingEnabled())
                 .driftDefinition(readDefinition(settings.driftDefinitionFile()))
                 .monitorInput(settings.monitorInput())
+                .routes(routes(settings.openApiFile()))
+                .apiKeys(settings.apiKeys())
                 .build();
         FlywheelStack stack = new FlywheelStack(app, props.stackName(), props);
         if (!settings.scheduleEnabled()) {
@@ -75,7 +77,7 @@ public final class FlywheelApp {
 
     /** One asset per module jar: the functions that run the same module share it. */
     private static Map<String, Code> moduleCode(AppSettings settings) {
-        List<Path> missing = PipelineFunctions.MODULES.stream().map(settings::jarOf)
+        List<Path> missing = FlywheelStack.MODULES.stream().map(settings::jarOf)
                 .filter(jar -> !Files.isRegularFile(jar)).toList();
         if (!missing.isEmpty()) {
             throw new IllegalStateException("function jar(s) not found: " + missing + " (nor a shaded "
@@ -83,7 +85,7 @@ public final class FlywheelApp {
                     + "project root: mvn -B package -DskipTests (or point -c functionsDir=... at another folder)");
         }
         Map<String, Code> code = new LinkedHashMap<>();
-        for (String module : PipelineFunctions.MODULES) {
+        for (String module : FlywheelStack.MODULES) {
             Path jar = settings.jarOf(module);
             List<String> functions = PipelineFunctions.FUNCTIONS.stream()
                     .filter(spec -> spec.module().equals(module)).map(FunctionSpec::name).toList();
@@ -92,6 +94,16 @@ public final class FlywheelApp {
             code.put(module, Code.fromAsset(jar.toString()));
         }
         return code;
+    }
+
+    /** The inference API's routes from the OpenAPI document the function serves. */
+    private static List<String> routes(Path openApi) {
+        try {
+            return ServingApi.routes(new com.fasterxml.jackson.databind.ObjectMapper().readTree(Files.readString(openApi)));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the inference API's OpenAPI document " + openApi.toAbsolutePath()
+                    + " (set -c openApiFile=...)", e);
+        }
     }
 
     private static String readDefinition(Path file) {

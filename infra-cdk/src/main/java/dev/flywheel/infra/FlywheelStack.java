@@ -1,6 +1,11 @@
 package dev.flywheel.infra;
 
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
 import software.amazon.awscdk.CfnOutput;
+import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.events.Schedule;
@@ -10,7 +15,8 @@ import software.constructs.Construct;
 
 /**
  * Flywheel's training side in one stack: the {@link DataStore}, the {@link PipelineFunctions}, the
- * {@link TrainingPipeline} that runs them on a schedule and on drift, and the daily {@link DriftMonitor}.
+ * {@link TrainingPipeline} that runs them on a schedule and on drift, the daily {@link DriftMonitor}, and the
+ * {@link ServingApi}.
  */
 public final class FlywheelStack extends Stack {
 
@@ -18,6 +24,11 @@ public final class FlywheelStack extends Stack {
     private final PipelineFunctions functions;
     private final TrainingPipeline trainingPipeline;
     private final DriftMonitor driftMonitor;
+    private final ServingApi serving;
+
+    /** Every function module the stack deploys a jar of: the pipeline's, the drift monitor's and inference. */
+    public static final List<String> MODULES = java.util.stream.Stream.concat(PipelineFunctions.MODULES.stream(),
+            java.util.stream.Stream.of(ServingApi.MODULE)).toList();
 
     public FlywheelStack(Construct scope, String id, FlywheelStackProps props) {
         super(scope, id, StackProps.builder()
@@ -31,10 +42,12 @@ public final class FlywheelStack extends Stack {
         Tags.of(this).add("flywheel:stage", props.stage());
 
         dataStore = new DataStore(this, "DataStore", props.dataStore());
+        Map<String, Code> pipelineCode = new LinkedHashMap<>(props.moduleCode());
+        pipelineCode.keySet().retainAll(PipelineFunctions.MODULES);
         functions = new PipelineFunctions(this, "Functions", PipelineFunctionsProps.builder()
                 .bucket(dataStore.artifactBucket())
                 .table(dataStore.metadataTable())
-                .code(props.moduleCode())
+                .code(pipelineCode)
                 .codeVersion(props.codeVersion())
                 .build());
         trainingPipeline = new TrainingPipeline(this, "TrainingPipeline", TrainingPipelineProps.builder()
@@ -53,6 +66,11 @@ public final class FlywheelStack extends Stack {
                 "flywheel-" + props.stage() + "-drift-monitor", null, Schedule.rate(Duration.days(1)),
                 !props.monitorInput().isEmpty(), props.monitorInput()));
 
+        serving = new ServingApi(this, "Serving", new ServingApiProps(props.moduleCode().get(ServingApi.MODULE),
+                dataStore.artifactBucket(), dataStore.metadataTable(), props.routes(),
+                "flywheel-" + props.stage() + "-inference", null, null, props.codeVersion(), props.apiKeys(),
+                50, 100, true));
+
         output("ArtifactBucketName", dataStore.artifactBucket().getBucketName(),
                 "The bucket of datasets, features, models and captures (FLYWHEEL_BUCKET)");
         output("MetadataTableName", dataStore.metadataTable().getTableName(),
@@ -62,6 +80,9 @@ public final class FlywheelStack extends Stack {
         output("DriftMonitorStateMachineArn", driftMonitor.stateMachine().getStateMachineArn(),
                 "Check a model for drift now: aws stepfunctions start-execution --state-machine-arn <this> --input "
                         + "'{\"model\": ...}' (see docs/monitoring.md)");
+        output("ApiUrl", serving.api().getUrl(),
+                "The inference API (IAM/SigV4): curl --aws-sigv4 \"aws:amz:<region>:execute-api\" --user "
+                        + "\"$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY\" <this>models/<name>/predict -d @body.json");
         output("RollbackFunctionArn", functions.aliases().get("rollback").getFunctionArn(),
                 "Roll a model's champion back: aws lambda invoke --function-name <this> --cli-binary-format "
                         + "raw-in-base64-out --payload '{\"model\": ...}' out.json");
@@ -85,5 +106,9 @@ public final class FlywheelStack extends Stack {
 
     public DriftMonitor driftMonitor() {
         return driftMonitor;
+    }
+
+    public ServingApi serving() {
+        return serving;
     }
 }

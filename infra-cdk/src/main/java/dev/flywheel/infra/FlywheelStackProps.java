@@ -2,6 +2,7 @@ package dev.flywheel.infra;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -27,6 +28,8 @@ import software.amazon.awscdk.services.lambda.Code;
  * @param scheduleInput          the execution input of scheduled runs
  * @param driftRetrainingEnabled whether drift events start a run
  * @param driftDefinition        the drift monitor's ASL definition
+ * @param routes                 the inference API's routes ("METHOD /path"), from docs/openapi.json
+ * @param apiKeys                API keys and a usage plan instead of IAM (SigV4) authorisation
  * @param monitorInput           the daily drift monitor's input ({@code {"model": ..., "retrain": {...}}}); empty:
  *                               the monitor's schedule is deployed disabled
  */
@@ -42,7 +45,9 @@ public record FlywheelStackProps(
         Map<String, Object> scheduleInput,
         boolean driftRetrainingEnabled,
         String driftDefinition,
-        Map<String, Object> monitorInput) {
+        Map<String, Object> monitorInput,
+        List<String> routes,
+        boolean apiKeys) {
 
     private static final Pattern STAGE = Pattern.compile("[a-z][a-z0-9-]{0,19}");
 
@@ -59,6 +64,7 @@ public record FlywheelStackProps(
         Objects.requireNonNull(schedule, "schedule");
         Objects.requireNonNull(scheduleInput, "scheduleInput");
         Objects.requireNonNull(driftDefinition, "driftDefinition");
+        routes = List.copyOf(Objects.requireNonNull(routes, "routes"));
         moduleCode = Map.copyOf(moduleCode);
         monitorInput = Collections.unmodifiableMap(new LinkedHashMap<>(monitorInput == null ? Map.of() : monitorInput));
         scheduleInput = Collections.unmodifiableMap(new LinkedHashMap<>(scheduleInput));
@@ -86,6 +92,8 @@ public record FlywheelStackProps(
         private boolean driftRetrainingEnabled = true;
         private String driftDefinition;
         private Map<String, Object> monitorInput = Map.of();
+        private List<String> routes = List.of();
+        private boolean apiKeys;
 
         private Builder() {
         }
@@ -150,9 +158,20 @@ public record FlywheelStackProps(
             return this;
         }
 
+        public Builder routes(List<String> apiRoutes) {
+            this.routes = apiRoutes;
+            return this;
+        }
+
+        public Builder apiKeys(boolean useApiKeys) {
+            this.apiKeys = useApiKeys;
+            return this;
+        }
+
         public FlywheelStackProps build() {
             return new FlywheelStackProps(stage, env, moduleCode, codeVersion, definition, dataStore, schedule,
-                    scheduleEnabled, scheduleInput, driftRetrainingEnabled, driftDefinition, monitorInput);
+                    scheduleEnabled, scheduleInput, driftRetrainingEnabled, driftDefinition, monitorInput, routes,
+                    apiKeys);
         }
     }
 }

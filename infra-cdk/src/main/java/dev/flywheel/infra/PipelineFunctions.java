@@ -88,48 +88,22 @@ public final class PipelineFunctions extends Construct {
             String title = spec.title();
             FunctionSettings size = props.settingsOf(name);
 
-            LogGroup logGroup = LogGroup.Builder.create(this, title + "Logs")
-                    .retention(props.logRetention())
-                    .build();
-            // An own role instead of Lambda's default: the managed AWSLambdaBasicExecutionRole may write to
-            // every log group of the account, this one only to the function's.
-            Role role = Role.Builder.create(this, title + "Role")
-                    .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
-                    .description("Flywheel " + name + " function: its logs, X-Ray, "
-                            + (spec.artifactBucket() ? "the artifact bucket and " : "") + "the metadata table")
-                    .build();
-            logGroup.grantWrite(role);
-            roles.put(spec, role);
-
-            Function function = Function.Builder.create(this, title + "Function")
-                    .description((spec.module().equals("drift") ? "Flywheel drift monitor: " : "Flywheel training pipeline: ") + name
-                            + (spec.module().equals(name) ? "" : " (" + spec.module() + " module)"))
-                    .runtime(Runtime.JAVA_21)
-                    .architecture(Architecture.X86_64)
-                    .handler(spec.handler())
-                    // one Code object per module: a jar that several functions run is one asset, uploaded once
-                    .code(props.codeOf(spec.module()))
-                    .memorySize(size.memoryMb())
-                    .timeout(size.timeout())
-                    .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS)
-                    .tracing(Tracing.ACTIVE)
-                    .logGroup(logGroup)
-                    .role(role)
-                    // FLYWHEEL_BUCKET even where there is no grant: FlywheelConfig requires it in aws mode
-                    .environment(environment(props))
-                    .build();
+            // one Code object per module: a jar that several functions run is one asset, uploaded once;
+            // FLYWHEEL_BUCKET even where there is no grant: FlywheelConfig requires it in aws mode
+            SnapStartFunction created = SnapStartFunction.create(this, title,
+                    (spec.module().equals("drift") ? "Flywheel drift monitor: " : "Flywheel training pipeline: ")
+                            + name + (spec.module().equals(name) ? "" : " (" + spec.module() + " module)"),
+                    spec.handler(), props.codeOf(spec.module()), size, environment(props), props.logRetention(),
+                    "Flywheel " + name + " function: its logs, X-Ray, "
+                            + (spec.artifactBucket() ? "the artifact bucket and " : "") + "the metadata table");
+            Function function = created.function();
+            roles.put(spec, created.role());
             if (spec.artifactBucket()) {
                 props.bucket().grantReadWrite(function);
             }
             props.table().grantReadWriteData(function);
 
-            Alias alias = Alias.Builder.create(this, title + "LiveAlias")
-                    .aliasName(ALIAS_NAME)
-                    .version(function.getCurrentVersion())
-                    .description("The version published by the latest deployment (SnapStart)")
-                    .build();
-            Annotations.of(function).acknowledgeWarning("@aws-cdk/aws-lambda:snapStartRequirePublish",
-                    "every deployment publishes a version (currentVersion) and moves the live alias to it");
+            Alias alias = created.alias();
             functions.put(name, function);
             aliases.put(name, alias);
         }
@@ -159,13 +133,20 @@ public final class PipelineFunctions extends Construct {
     }
 
     private static Map<String, String> environment(PipelineFunctionsProps props) {
+        return environment(props.bucket(), props.table(), props.logLevel(), props.codeVersion());
+    }
+
+    /** What every Flywheel function's {@code FlywheelConfig} reads in aws mode. */
+    static Map<String, String> environment(software.amazon.awscdk.services.s3.IBucket bucket,
+                                           software.amazon.awscdk.services.dynamodb.ITable table, String logLevel,
+                                           String codeVersion) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put(MODE, "aws");
-        env.put(BUCKET, props.bucket().getBucketName());
-        env.put(TABLE, props.table().getTableName());
-        env.put(LOG_LEVEL, props.logLevel());
-        if (!props.codeVersion().isEmpty()) {
-            env.put(CODE_VERSION, props.codeVersion());
+        env.put(BUCKET, bucket.getBucketName());
+        env.put(TABLE, table.getTableName());
+        env.put(LOG_LEVEL, logLevel);
+        if (!codeVersion.isEmpty()) {
+            env.put(CODE_VERSION, codeVersion);
         }
         env.put("JAVA_TOOL_OPTIONS", JAVA_TOOL_OPTIONS);
         env.put("DJL_OFFLINE", "true");

@@ -123,7 +123,7 @@ class FlywheelAppTest {
     @Test
     void functionSpecs_nameHandlerClassesThatTheBuiltModuleJarsContain() throws IOException {
         AppSettings settings = AppSettings.from(key -> null, Map.of());
-        for (String module : PipelineFunctions.MODULES) {
+        for (String module : FlywheelStack.MODULES) {
             Path jar = settings.jarOf(module);
             assumeThat(jar).as("built by mvn package -pl functions/" + module).exists();
             try (JarFile contents = new JarFile(jar.toFile())) {
@@ -141,7 +141,7 @@ class FlywheelAppTest {
     @SuppressWarnings("unchecked")
     void create_deploysTheSharedTrainingPipelineDefinition(@TempDir Path functionsDir) throws IOException {
         assumeThat(SHARED_DEFINITION).as("the shared definition is written by the statemachines module").exists();
-        for (String module : PipelineFunctions.MODULES) {
+        for (String module : FlywheelStack.MODULES) {
             Path jar = functionsDir.resolve(module).resolve("target").resolve("flywheel-" + module + "-function.jar");
             Files.createDirectories(jar.getParent());
             Files.writeString(jar, "stand-in");

@@ -42,7 +42,7 @@ class FlywheelStackTest {
 
     @BeforeAll
     void synthesize(@TempDir Path functionsDir) throws IOException {
-        for (String module : PipelineFunctions.MODULES) {
+        for (String module : FlywheelStack.MODULES) {
             Path jar = functionsDir.resolve(module).resolve("target").resolve("flywheel-" + module + "-function.jar");
             Files.createDirectories(jar.getParent());
             Files.writeString(jar, "stand-in for the shaded jar of " + module);
@@ -80,7 +80,8 @@ class FlywheelStackTest {
                 .filter(line -> line.contains("\"Suppressed\""))
                 .map(line -> line.substring(1, line.indexOf('"', 1)))
                 .collect(Collectors.toCollection(TreeSet::new));
-        assertThat(suppressedRules).containsExactly("AwsSolutions-IAM5", "AwsSolutions-L1");
+        assertThat(suppressedRules).containsExactly("AwsSolutions-APIG3", "AwsSolutions-COG4", "AwsSolutions-IAM4",
+                "AwsSolutions-IAM5", "AwsSolutions-L1");
         assertThat(lines).noneMatch(line -> line.contains("\"Non-Compliant\""));
     }
 
@@ -142,7 +143,7 @@ class FlywheelStackTest {
             keyByHandler.put((String) properties.get("Handler"),
                     ((Map<String, Object>) properties.get("Code")).get("S3Key"));
         });
-        assertThat(new HashSet<>(keyByHandler.values())).hasSize(PipelineFunctions.MODULES.size());
+        assertThat(new HashSet<>(keyByHandler.values())).hasSize(FlywheelStack.MODULES.size());
         assertThat(PipelineFunctions.FUNCTIONS.stream().filter(spec -> spec.module().equals("register"))
                 .map(spec -> keyByHandler.get(spec.handler())).distinct().toList()).hasSize(1);
     }
@@ -152,11 +153,13 @@ class FlywheelStackTest {
         assertThat(stack.getStackName()).isEqualTo("Flywheel-test");
         template.resourceCountIs("AWS::S3::Bucket", 2);
         template.resourceCountIs("AWS::DynamoDB::Table", 1);
-        template.resourceCountIs("AWS::Lambda::Function", 14);
-        template.resourceCountIs("AWS::Lambda::Alias", 14);
+        template.resourceCountIs("AWS::Lambda::Function", 15);
+        template.resourceCountIs("AWS::Lambda::Alias", 15);
         template.resourceCountIs("AWS::StepFunctions::StateMachine", 2);
         template.resourceCountIs("AWS::Events::Rule", 3);
-        template.resourceCountIs("AWS::CloudWatch::Alarm", 1);
+        template.resourceCountIs("AWS::CloudWatch::Alarm", 3);
+        template.resourceCountIs("AWS::ApiGateway::RestApi", 1);
+        template.resourceCountIs("AWS::CodeDeploy::DeploymentGroup", 1);
         template.hasResourceProperties("AWS::DynamoDB::Table", Map.of("DeletionProtectionEnabled", true));
         template.hasResourceProperties("AWS::StepFunctions::StateMachine", Map.of(
                 "StateMachineName", "flywheel-test-training"));
@@ -219,5 +222,47 @@ class FlywheelStackTest {
                 .map(e -> e.getValue().toString()).findFirst().orElseThrow();
         assertThat(policy).contains("states:StartExecution", "StepFunctionsGetEventsForStepFunctionsExecutionRule",
                 "/drift/*", "lambda:InvokeFunction").doesNotContain("s3:PutObject", "s3:DeleteObject");
+    }
+
+    @Test
+    void serving_theInferenceFunctionBehindAnIamAuthorisedRestApi_rolledOutByACanaryThatAlarmsRollBack() {
+        template.hasResourceProperties("AWS::Lambda::Function", Map.of(
+                "Handler", ServingApi.HANDLER, "Runtime", "java21", "MemorySize", 2048,
+                "SnapStart", Map.of("ApplyOn", "PublishedVersions")));
+        // exactly the routes of docs/openapi.json, every one signed with IAM and validated
+        List<String> routes = ServingApi.routes(readJson(Path.of("..", "docs", "openapi.json")));
+        assertThat(routes).hasSize(12).contains("POST /models/{name}/predict", "GET /v2/health/live");
+        Map<String, Map<String, Object>> methods = template.findResources("AWS::ApiGateway::Method");
+        assertThat(methods).hasSize(routes.size());
+        methods.values().forEach(method -> assertThat(method.toString())
+                .contains("AuthorizationType=AWS_IAM", "RequestValidatorId", "Type=AWS_PROXY"));
+        template.hasResourceProperties("AWS::ApiGateway::Stage", Map.of(
+                "StageName", "v1", "TracingEnabled", true,
+                "AccessLogSetting", Match.objectLike(Map.of("DestinationArn", Match.anyValue())),
+                "MethodSettings", Match.arrayWith(List.of(Match.objectLike(Map.of(
+                        "ThrottlingRateLimit", 50, "ThrottlingBurstLimit", 100))))));
+        template.hasResourceProperties("AWS::CodeDeploy::DeploymentGroup", Map.of(
+                "DeploymentConfigName", "CodeDeployDefault.LambdaCanary10Percent5Minutes",
+                "AlarmConfiguration", Match.objectLike(Map.of("Enabled", true)),
+                "AutoRollbackConfiguration", Match.objectLike(Map.of("Enabled", true))));
+        assertThat(template.findResources("AWS::CodeDeploy::DeploymentGroup").toString())
+                .contains("ServingErrorsAlarm", "ServingLatencyAlarm");
+        template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
+                "MetricName", "Duration", "ExtendedStatistic", "p99", "Threshold", ServingApi.P99_MILLIS));
+        // the function's grants: model packages read, captures and feedback written, nothing else in S3
+        String policy = template.findResources("AWS::IAM::Policy").entrySet().stream()
+                .filter(e -> e.getKey().startsWith("ServingInferenceRole"))
+                .map(e -> e.getValue().toString()).findFirst().orElseThrow();
+        assertThat(policy).contains("/models/*", "/captures/*", "/feedback/*", "dynamodb:GetItem", "dynamodb:Query")
+                .doesNotContain("s3:DeleteObject", "dynamodb:PutItem");
+        template.hasOutput("ApiUrl", Match.anyValue());
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode readJson(Path file) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(Files.readString(file));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }
