@@ -38,6 +38,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  *                                monitor's schedule is deployed disabled
  * @param openApiFile             context {@code openApiFile}, default {@code ../docs/openapi.json}: the inference API's
  *                                routes
+ * @param alarmEmail              context {@code alarmEmail}: where the alarms notify (SNS e-mail), or null
  * @param apiKeys                 context {@code apiKeys}, default false: API keys and a usage plan instead of IAM
  * @param tableDeletionProtection context {@code tableDeletionProtection}, default true
  * @param codeVersion             context {@code codeVersion}, else {@code FLYWHEEL_CODE_VERSION}, else empty
@@ -57,6 +58,7 @@ public record AppSettings(
         Map<String, Object> monitorInput,
         Path openApiFile,
         boolean apiKeys,
+        String alarmEmail,
         boolean tableDeletionProtection,
         String codeVersion,
         boolean nagEnabled,
@@ -109,6 +111,7 @@ public record AppSettings(
                 jsonObject(context.apply("monitorInput")),
                 Path.of(text(context.apply("openApiFile"), Path.of("..", "docs", "openapi.json").toString())),
                 flag(context.apply("apiKeys"), false, "apiKeys"),
+                blankToNull(text(context.apply("alarmEmail"), "")),
                 flag(context.apply("tableDeletionProtection"), true, "tableDeletionProtection"),
                 text(context.apply("codeVersion"), env.getOrDefault("FLYWHEEL_CODE_VERSION", "")),
                 flag(context.apply("nag"), true, "nag"),

@@ -56,6 +56,7 @@ public final class FlywheelApp {
                 .monitorInput(settings.monitorInput())
                 .routes(routes(settings.openApiFile()))
                 .apiKeys(settings.apiKeys())
+                .alarmEmail(settings.alarmEmail())
                 .build();
         FlywheelStack stack = new FlywheelStack(app, props.stackName(), props);
         if (!settings.scheduleEnabled()) {

@@ -6,6 +6,8 @@ import java.util.Map;
 
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.services.lambda.Code;
+import software.amazon.awscdk.services.sns.Topic;
+import software.amazon.awscdk.services.sns.subscriptions.EmailSubscription;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.events.Schedule;
@@ -25,6 +27,7 @@ public final class FlywheelStack extends Stack {
     private final TrainingPipeline trainingPipeline;
     private final DriftMonitor driftMonitor;
     private final ServingApi serving;
+    private LoopMonitoring loopMonitoring;
 
     /** Every function module the stack deploys a jar of: the pipeline's, the drift monitor's and inference. */
     public static final List<String> MODULES = java.util.stream.Stream.concat(PipelineFunctions.MODULES.stream(),
@@ -44,32 +47,51 @@ public final class FlywheelStack extends Stack {
         dataStore = new DataStore(this, "DataStore", props.dataStore());
         Map<String, Code> pipelineCode = new LinkedHashMap<>(props.moduleCode());
         pipelineCode.keySet().retainAll(PipelineFunctions.MODULES);
+        StageDefaults stageDefaults = StageDefaults.of(props.stage());
         functions = new PipelineFunctions(this, "Functions", PipelineFunctionsProps.builder()
+                .logRetention(stageDefaults.logRetention())
                 .bucket(dataStore.artifactBucket())
                 .table(dataStore.metadataTable())
                 .code(pipelineCode)
                 .codeVersion(props.codeVersion())
                 .build());
         trainingPipeline = new TrainingPipeline(this, "TrainingPipeline", TrainingPipelineProps.builder()
+                .logRetention(stageDefaults.logRetention())
                 .definition(props.definition())
                 .functions(functions.aliases())
                 .stateMachineName("flywheel-" + props.stage() + "-training")
                 .logGroupName("/aws/vendedlogs/states/flywheel-" + props.stage() + "-training")
                 .schedule(props.schedule())
                 .scheduleEnabled(props.scheduleEnabled())
-                .scheduleInput(props.scheduleInput())
+                .scheduleInput(stageDefaults.pipelineInput(props.scheduleInput()))
                 .driftRetrainingEnabled(props.driftRetrainingEnabled())
                 .build());
 
         driftMonitor = new DriftMonitor(this, "DriftMonitor", new DriftMonitorProps(props.driftDefinition(),
                 functions.aliases(), trainingPipeline.stateMachine(), dataStore.artifactBucket(),
-                "flywheel-" + props.stage() + "-drift-monitor", null, Schedule.rate(Duration.days(1)),
-                !props.monitorInput().isEmpty(), props.monitorInput()));
+                "flywheel-" + props.stage() + "-drift-monitor", stageDefaults.logRetention(),
+                Schedule.rate(Duration.days(1)), !props.monitorInput().isEmpty(),
+                stageDefaults.monitorInput(props.monitorInput())));
 
         serving = new ServingApi(this, "Serving", new ServingApiProps(props.moduleCode().get(ServingApi.MODULE),
                 dataStore.artifactBucket(), dataStore.metadataTable(), props.routes(),
-                "flywheel-" + props.stage() + "-inference", null, null, props.codeVersion(), props.apiKeys(),
-                50, 100, true));
+                "flywheel-" + props.stage() + "-inference", stageDefaults.logRetention(), null, props.codeVersion(),
+                props.apiKeys(), 50, 100, true));
+
+        Topic alarmTopic = null;
+        if (props.alarmEmail() != null) {
+            alarmTopic = Topic.Builder.create(this, "AlarmTopic")
+                    .displayName("Flywheel " + props.stage() + " alarms")
+                    .masterKey(software.amazon.awscdk.services.kms.Alias.fromAliasName(this, "SnsKey", "alias/aws/sns"))
+                    .enforceSsl(true)
+                    .build();
+            alarmTopic.addSubscription(new EmailSubscription(props.alarmEmail()));
+        }
+        List<software.amazon.awscdk.services.cloudwatch.IAlarm> owned = new java.util.ArrayList<>(serving.alarms());
+        owned.add(driftMonitor.failedAlarm());
+        loopMonitoring = new LoopMonitoring(this, "Monitoring", "flywheel-" + props.stage(),
+                trainingPipeline.stateMachine(), driftMonitor.stateMachine(), serving.api(), serving.alias(), owned,
+                alarmTopic);
 
         output("ArtifactBucketName", dataStore.artifactBucket().getBucketName(),
                 "The bucket of datasets, features, models and captures (FLYWHEEL_BUCKET)");
@@ -110,5 +132,9 @@ public final class FlywheelStack extends Stack {
 
     public ServingApi serving() {
         return serving;
+    }
+
+    public LoopMonitoring loopMonitoring() {
+        return loopMonitoring;
     }
 }

@@ -30,6 +30,7 @@ import software.amazon.awscdk.services.lambda.Code;
  * @param driftDefinition        the drift monitor's ASL definition
  * @param routes                 the inference API's routes ("METHOD /path"), from docs/openapi.json
  * @param apiKeys                API keys and a usage plan instead of IAM (SigV4) authorisation
+ * @param alarmEmail             where the alarms notify (an SNS topic with this subscription), or null for none
  * @param monitorInput           the daily drift monitor's input ({@code {"model": ..., "retrain": {...}}}); empty:
  *                               the monitor's schedule is deployed disabled
  */
@@ -47,7 +48,8 @@ public record FlywheelStackProps(
         String driftDefinition,
         Map<String, Object> monitorInput,
         List<String> routes,
-        boolean apiKeys) {
+        boolean apiKeys,
+        String alarmEmail) {
 
     private static final Pattern STAGE = Pattern.compile("[a-z][a-z0-9-]{0,19}");
 
@@ -94,6 +96,7 @@ public record FlywheelStackProps(
         private Map<String, Object> monitorInput = Map.of();
         private List<String> routes = List.of();
         private boolean apiKeys;
+        private String alarmEmail;
 
         private Builder() {
         }
@@ -163,6 +166,11 @@ public record FlywheelStackProps(
             return this;
         }
 
+        public Builder alarmEmail(String address) {
+            this.alarmEmail = address == null || address.isBlank() ? null : address.trim();
+            return this;
+        }
+
         public Builder apiKeys(boolean useApiKeys) {
             this.apiKeys = useApiKeys;
             return this;
@@ -171,7 +179,7 @@ public record FlywheelStackProps(
         public FlywheelStackProps build() {
             return new FlywheelStackProps(stage, env, moduleCode, codeVersion, definition, dataStore, schedule,
                     scheduleEnabled, scheduleInput, driftRetrainingEnabled, driftDefinition, monitorInput, routes,
-                    apiKeys);
+                    apiKeys, alarmEmail);
         }
     }
 }

@@ -157,7 +157,9 @@ class FlywheelStackTest {
         template.resourceCountIs("AWS::Lambda::Alias", 15);
         template.resourceCountIs("AWS::StepFunctions::StateMachine", 2);
         template.resourceCountIs("AWS::Events::Rule", 3);
-        template.resourceCountIs("AWS::CloudWatch::Alarm", 3);
+        template.resourceCountIs("AWS::CloudWatch::Alarm", 7);
+        template.resourceCountIs("AWS::CloudWatch::Dashboard", 1);
+        template.resourceCountIs("AWS::SNS::Topic", 0);
         template.resourceCountIs("AWS::ApiGateway::RestApi", 1);
         template.resourceCountIs("AWS::CodeDeploy::DeploymentGroup", 1);
         template.hasResourceProperties("AWS::DynamoDB::Table", Map.of("DeletionProtectionEnabled", true));
@@ -256,6 +258,55 @@ class FlywheelStackTest {
         assertThat(policy).contains("/models/*", "/captures/*", "/feedback/*", "dynamodb:GetItem", "dynamodb:Query")
                 .doesNotContain("s3:DeleteObject", "dynamodb:PutItem");
         template.hasOutput("ApiUrl", Match.anyValue());
+    }
+
+    @Test
+    void monitoring_alarmsOnFailedTrainingDriftAndTheApi_andOneDashboardOfTheLoop() {
+        template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
+                "Namespace", "Flywheel/Drift", "MetricName", "DriftDetected", "Threshold", 1));
+        template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
+                "Namespace", "AWS/ApiGateway", "MetricName", "5XXError"));
+        template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
+                "Namespace", "AWS/ApiGateway", "MetricName", "Latency", "ExtendedStatistic", "p99"));
+        template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
+                "Namespace", "AWS/States", "MetricName", "ExecutionsFailed",
+                "Dimensions", List.of(Map.of("Name", "StateMachineArn",
+                        "Value", stack.resolve(stack.trainingPipeline().stateMachine().getStateMachineArn())))));
+        String body = template.findResources("AWS::CloudWatch::Dashboard").values().iterator().next().toString();
+        assertThat(body).contains("Training executions", "Drift monitor executions", "Drift detected",
+                "Inference API latency", "Inference function", "Alarms");
+        template.hasResourceProperties("AWS::CloudWatch::Dashboard", Map.of("DashboardName", "flywheel-test"));
+    }
+
+    @Test
+    void prod_keepsLogsAYear_requiresApproval_andNotifiesTheAlarmAddress(@TempDir Path functionsDir) throws IOException {
+        for (String module : FlywheelStack.MODULES) {
+            Path jar = functionsDir.resolve(module).resolve("target").resolve("flywheel-" + module + "-function.jar");
+            Files.createDirectories(jar.getParent());
+            Files.writeString(jar, "stand-in for the shaded jar of " + module);
+        }
+        FlywheelStack prod = FlywheelApp.create(new App(), AppSettings.from(key -> switch (key) {
+            case "stage" -> "prod";
+            case "functionsDir" -> functionsDir.toString();
+            case "definitionFile" -> TestFixtures.FIXTURE_DEFINITION.toString();
+            case "scheduleInput" -> SCHEDULE_INPUT;
+            case "monitorInput" -> "{\"model\":\"credit-risk\",\"retrain\":{\"pipelineInput\":{\"model\":\"credit-risk\"}}}";
+            case "alarmEmail" -> "ops@example.com";
+            case "nag" -> "false";
+            default -> null;
+        }, Map.of()));
+        Template t = Template.fromStack(prod);
+        t.hasResourceProperties("AWS::Logs::LogGroup", Map.of("RetentionInDays", 365));
+        assertThat(t.findResources("AWS::Logs::LogGroup", Map.of("Properties", Map.of("RetentionInDays", 30))))
+                .isEmpty();
+        String rules = t.findResources("AWS::Events::Rule").toString();
+        assertThat(rules).as("scheduled and drift-triggered runs wait for approval").contains(
+                "\"requireApproval\":true}", "\"pipelineInput\":{\"model\":\"credit-risk\",\"requireApproval\":true}");
+        t.resourceCountIs("AWS::SNS::Topic", 1);
+        t.hasResourceProperties("AWS::SNS::Subscription", Map.of("Protocol", "email", "Endpoint", "ops@example.com"));
+        assertThat(t.findResources("AWS::CloudWatch::Alarm").values()).hasSize(7)
+                .allSatisfy(alarm -> assertThat(alarm.toString()).contains("AlarmActions"));
+        assertThat(template.findResources("AWS::Events::Rule").toString()).doesNotContain("requireApproval");
     }
 
     private static com.fasterxml.jackson.databind.JsonNode readJson(Path file) {
