@@ -66,18 +66,25 @@ public final class PipelineRunner {
 
     /** The execution input the state machine expects (see examples/credit-g/pipeline-input.json). */
     public static ObjectNode input(Request request) {
+        return input(request, request.data().toAbsolutePath().normalize().toUri().toString());
+    }
+
+    /**
+     * The execution input reading {@code source} (a file: URI locally; an s3:// URI for the deployed pipeline); the
+     * dataset is named after the request's file as ever.
+     */
+    public static ObjectNode input(Request request, String source) {
         if (request.candidates() < 1 || request.candidates() > MAX_CANDIDATES) {
             throw new IllegalArgumentException("--candidates must be between 1 and " + MAX_CANDIDATES
                     + ", got " + request.candidates());
         }
-        Path data = request.data().toAbsolutePath().normalize();
-        String fileName = data.getFileName().toString();
+        String fileName = request.data().toAbsolutePath().normalize().getFileName().toString();
         String dataset = request.dataset() != null ? request.dataset() : datasetName(fileName);
         ObjectNode input = Json.object();
         input.put("model", request.model() != null ? request.model() : dataset + "-model");
         ObjectNode ingest = input.putObject("ingest");
         ingest.put("dataset", dataset);
-        ingest.put("source", data.toUri().toString());
+        ingest.put("source", source);
         ingest.put("target", request.target());
         ArrayNode exclude = ingest.putArray("exclude");
         request.exclude().forEach(exclude::add);

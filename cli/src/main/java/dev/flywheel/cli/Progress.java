@@ -107,7 +107,9 @@ public final class Progress implements ExecutionListener {
             out.printf("  ↻ retry %d after %s (%.1f s back-off)%n", retry.path("attempt").asInt(),
                     retry.path("error").asText(), retry.path("delaySeconds").asDouble());
         } else if (type.equals("TaskScheduled") && details.path("resource").asText().endsWith(".waitForTaskToken")) {
-            String token = details.path("parameters").path("Payload").path("taskToken").asText("");
+            // Flywheel's definitions pass it as Payload.taskToken; any other field named taskToken will do.
+            JsonNode found = details.path("parameters").findValue("taskToken");
+            String token = found == null ? "" : found.asText("");
             out.printf("  ⏸ waiting for approval: run `flywheel approve %s%s` (or `flywheel reject %s%s --reason "
                     + "\"...\"`)%n", token, answerOptions, token, answerOptions);
         }

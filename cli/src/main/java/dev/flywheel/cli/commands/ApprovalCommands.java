@@ -3,7 +3,11 @@ package dev.flywheel.cli.commands;
 import dev.flywheel.cli.CommonOptions;
 import dev.flywheel.cli.Output;
 import dev.flywheel.cli.Workspace;
+import dev.flywheel.cli.remote.RemoteExecutions;
+import dev.flywheel.cli.remote.StepFunctionsExecutions;
+import dev.flywheel.config.FlywheelConfig;
 import dev.flywheel.json.Json;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -11,18 +15,17 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** Answers a pipeline waiting for manual approval, like SendTaskSuccess / SendTaskFailure. */
+/**
+ * Answers a pipeline waiting for manual approval: locally through the metadata store, as SendTaskSuccess /
+ * SendTaskFailure would; with {@code FLYWHEEL_MODE=aws} through Step Functions' SendTaskSuccess / SendTaskFailure.
+ */
 public final class ApprovalCommands {
     private ApprovalCommands() {
     }
 
-    /** On AWS, Step Functions itself holds the token: the answer must go to it, not to the metadata table. */
-    static void requireLocal(Workspace workspace, String token, boolean approve) {
-        if (workspace.config().mode() == dev.flywheel.config.FlywheelConfig.Mode.AWS) {
-            throw new IllegalStateException("with FLYWHEEL_MODE=aws the waiting execution runs in Step Functions: answer it "
-                    + "with `aws stepfunctions " + (approve ? "send-task-success --task-output '{\"approved\":true}'"
-                    : "send-task-failure --error ApprovalRejected") + " --task-token " + token + "`");
-        }
+    /** The configuration the command runs with: {@code --home} over the environment. */
+    static FlywheelConfig config(CommonOptions common) {
+        return FlywheelConfig.fromEnvironment(Map.of(FlywheelConfig.HOME, common.home().toString()));
     }
 
     @Command(name = "approve", mixinStandardHelpOptions = true, description = "Approve a waiting promotion: the pipeline goes on to Promote.")
@@ -41,8 +44,19 @@ public final class ApprovalCommands {
 
         @Override
         public Integer call() {
+            if (config(common()).mode() == FlywheelConfig.Mode.AWS) {
+                // On AWS, Step Functions itself holds the token: the answer goes to it (SendTaskSuccess).
+                try (RemoteExecutions remote = StepFunctionsExecutions.create(config(common()))) {
+                    var answered = DeployedExecutions.approve(remote, token, comment);
+                    if (common().json()) {
+                        Output.json(answered);
+                    } else {
+                        System.out.println("approved: the waiting execution goes on");
+                    }
+                    return 0;
+                }
+            }
             try (Workspace workspace = Workspace.openExisting(common().home())) {
-                requireLocal(workspace, token, true);
                 var answered = workspace.stores().registries().executions()
                         .succeedTaskToken(token, Json.object().put("approved", true).put("comment", comment));
                 if (common().json()) {
@@ -71,8 +85,18 @@ public final class ApprovalCommands {
 
         @Override
         public Integer call() {
+            if (config(common()).mode() == FlywheelConfig.Mode.AWS) {
+                try (RemoteExecutions remote = StepFunctionsExecutions.create(config(common()))) {
+                    var answered = DeployedExecutions.reject(remote, token, reason);
+                    if (common().json()) {
+                        Output.json(answered);
+                    } else {
+                        System.out.println("rejected: the waiting execution ends without promotion");
+                    }
+                    return 0;
+                }
+            }
             try (Workspace workspace = Workspace.openExisting(common().home())) {
-                requireLocal(workspace, token, false);
                 var answered = workspace.stores().registries().executions().failTaskToken(token, "ApprovalRejected", reason);
                 if (common().json()) {
                     Output.json(answered);

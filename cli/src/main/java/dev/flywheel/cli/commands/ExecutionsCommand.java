@@ -13,6 +13,9 @@ import dev.flywheel.domain.ExecutionStatus;
 import dev.flywheel.statemachines.runtime.HistoryEvent;
 import dev.flywheel.domain.ExecutionEvent;
 import dev.flywheel.domain.ExecutionRecord;
+import dev.flywheel.cli.remote.RemoteExecutions;
+import dev.flywheel.cli.remote.StepFunctionsExecutions;
+import dev.flywheel.config.FlywheelConfig;
 import dev.flywheel.json.Json;
 import dev.flywheel.json.JsonFormatException;
 import dev.flywheel.lambda.LambdaErrors;
@@ -195,7 +198,8 @@ public final class ExecutionsCommand {
         }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "Executions, newest first.")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Executions, newest first (with "
+            + "FLYWHEEL_MODE=aws: the deployed training pipeline's and drift monitor's, from Step Functions).")
     public static final class ListExecutions implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -211,6 +215,12 @@ public final class ExecutionsCommand {
         public Integer call() {
             if (limit < 1) {
                 throw new ParameterException(spec.commandLine(), "--limit must be at least 1, got " + limit);
+            }
+            FlywheelConfig config = ApprovalCommands.config(common());
+            if (config.mode() == FlywheelConfig.Mode.AWS) {
+                try (RemoteExecutions remote = StepFunctionsExecutions.create(config)) {
+                    return DeployedExecutions.printList(remote, config, limit, common().json(), System.out);
+                }
             }
             try (Workspace workspace = Workspace.openExisting(common().home())) {
                 List<ExecutionRecord> executions = workspace.stores().registries().executions().list(limit);
@@ -234,7 +244,8 @@ public final class ExecutionsCommand {
     public static final class Show implements Callable<Integer> {
         @Spec
         CommandSpec spec;
-        @Parameters(paramLabel = "ID", description = "The execution id, as `executions list` prints it.")
+        @Parameters(paramLabel = "ID", description = "The execution id, as `executions list` prints it (with "
+                + "FLYWHEEL_MODE=aws: an execution's name or ARN).")
         String id;
 
         private CommonOptions common() {
@@ -243,6 +254,12 @@ public final class ExecutionsCommand {
 
         @Override
         public Integer call() {
+            FlywheelConfig config = ApprovalCommands.config(common());
+            if (config.mode() == FlywheelConfig.Mode.AWS) {
+                try (RemoteExecutions remote = StepFunctionsExecutions.create(config)) {
+                    return DeployedExecutions.printShow(remote, config, id, common().json(), System.out);
+                }
+            }
             try (Workspace workspace = Workspace.openExisting(common().home())) {
                 ExecutionRecord execution = workspace.stores().registries().executions().get(id);
                 if (common().json()) {

@@ -16,6 +16,14 @@ import dev.flywheel.domain.InvalidRecordException;
 import dev.flywheel.domain.Require;
 import dev.flywheel.json.Json;
 import dev.flywheel.lambda.LambdaErrors;
+import dev.flywheel.cli.remote.RemoteExecutions;
+import dev.flywheel.cli.remote.RemoteRuns;
+import dev.flywheel.cli.remote.StepFunctionsExecutions;
+import dev.flywheel.config.FlywheelConfig;
+import dev.flywheel.statemachines.runtime.Sleeper;
+import dev.flywheel.store.Stores;
+import dev.flywheel.store.aws.AwsStores;
+import java.time.Clock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,7 +46,9 @@ public final class PipelineCommand {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--data", required = true, paramLabel = "FILE", description = "CSV with a header, or JSON Lines.")
+        @Option(names = "--data", required = true, paramLabel = "FILE",
+                description = "CSV with a header, or JSON Lines. With --deployed also an s3:// URI.")
+        String dataText;
         Path data;
         @Option(names = "--target", required = true, paramLabel = "COL", description = "The column to predict.")
         String target;
@@ -69,6 +79,11 @@ public final class PipelineCommand {
         long seed;
         @Option(names = "--require-approval", description = "Pause before promotion until `flywheel approve TOKEN`.")
         boolean requireApproval;
+        @Option(names = "--deployed",
+                description = "Run the deployed training pipeline (Step Functions, FLYWHEEL_MODE=aws and "
+                        + "FLYWHEEL_TRAINING_STATE_MACHINE_ARN) instead of this machine, and follow it here. A local "
+                        + "--data file is uploaded to the artifact bucket under uploads/ first.")
+        boolean deployed;
 
         private CommonOptions common() {
             return CommonOptions.of(spec);
@@ -76,6 +91,20 @@ public final class PipelineCommand {
 
         @Override
         public Integer call() {
+            boolean s3 = dataText.startsWith("s3://");
+            if (s3 && !deployed) {
+                throw new ParameterException(spec.commandLine(), "--data " + dataText + ": an s3:// URI is read by "
+                        + "the deployed pipeline only (--deployed); here, name a local file");
+            }
+            data = s3 ? Path.of(dataText.substring(dataText.lastIndexOf('/') + 1)) : Path.of(dataText);
+            if (s3 && (dataText.endsWith("/") || dataText.indexOf('/', "s3://".length()) < 0)) {
+                throw new ParameterException(spec.commandLine(), "--data " + dataText + ": name an object, "
+                        + "s3://BUCKET/KEY");
+            }
+            if (s3) {
+                validate();
+                return runDeployed();
+            }
             if (Files.isDirectory(data)) {
                 throw new ParameterException(spec.commandLine(), "--data " + data + " is a folder: name a CSV or JSON "
                         + "Lines file");
@@ -83,6 +112,24 @@ public final class PipelineCommand {
             if (!Files.isRegularFile(data)) {
                 throw new ParameterException(spec.commandLine(), "--data " + data + ": no such file");
             }
+            validate();
+            if (deployed) {
+                return runDeployed();
+            }
+            var request = new PipelineRunner.Request(data, dataset, target, model, exclude, id, naValues, task,
+                    candidates, requireApproval, seed);
+            try (Workspace workspace = Workspace.open(common().home())) {
+                long started = System.nanoTime();
+                if (!common().json()) {
+                    System.err.println("Running the training pipeline on " + data + " (" + where(workspace) + ")");
+                }
+                ExecutionListener progress = common().json() ? ExecutionListener.none() : new Progress(System.err, Progress.homeOption(common().home()));
+                ExecutionResult result = PipelineRunner.run(workspace, request, progress);
+                return finish(result, System.nanoTime() - started);
+            }
+        }
+
+        private void validate() {
             if (task != null && !List.of("binary", "multiclass", "regression").contains(task)) {
                 throw new ParameterException(spec.commandLine(), "--task must be binary, multiclass or regression, got '" + task + "'");
             }
@@ -99,24 +146,62 @@ public final class PipelineCommand {
                     }
                 }
             }
+        }
+
+        /**
+         * The deployed training pipeline: the data uploaded (unless it is in S3 already), StartExecution with the
+         * input a local run builds, then the execution followed with the same step lines and summary.
+         */
+        private int runDeployed() {
+            FlywheelConfig config = FlywheelConfig.fromEnvironment();
+            if (config.mode() != FlywheelConfig.Mode.AWS) {
+                throw new ParameterException(spec.commandLine(), "--deployed runs the pipeline deployed to Step "
+                        + "Functions: set FLYWHEEL_MODE=aws, FLYWHEEL_BUCKET, FLYWHEEL_TABLE, AWS_REGION and "
+                        + FlywheelConfig.TRAINING_STATE_MACHINE_ARN + " (the stack outputs, see docs/deploy.md)");
+            }
+            String stateMachine = config.requireTrainingStateMachineArn();
             var request = new PipelineRunner.Request(data, dataset, target, model, exclude, id, naValues, task,
                     candidates, requireApproval, seed);
-            try (Workspace workspace = Workspace.open(common().home())) {
-                long started = System.nanoTime();
-                if (!common().json()) {
-                    System.err.println("Running the training pipeline on " + data + " (" + where(workspace) + ")");
-                }
-                ExecutionListener progress = common().json() ? ExecutionListener.none() : new Progress(System.err, Progress.homeOption(common().home()));
-                ExecutionResult result = PipelineRunner.run(workspace, request, progress);
-                double seconds = (System.nanoTime() - started) / 1e9;
-                ObjectNode summary = summary(result, seconds);
-                if (common().json()) {
-                    Output.json(summary);
+            long started = System.nanoTime();
+            try (Stores stores = AwsStores.open(config, Clock.systemUTC());
+                 RemoteExecutions remote = StepFunctionsExecutions.create(config)) {
+                String source;
+                if (dataText.startsWith("s3://")) {
+                    try {
+                        stores.artifacts().keyOf(dataText);
+                    } catch (IllegalArgumentException e) {
+                        throw new ParameterException(spec.commandLine(), "--data " + dataText + ": the deployed "
+                                + "Ingest reads the artifact bucket only (" + stores.artifacts().uri("") + "...): copy "
+                                + "the file there, or give a local file to upload");
+                    }
+                    source = dataText;
                 } else {
-                    printSummary(summary);
+                    stores.artifacts().checkAvailable();
+                    source = RemoteRuns.source(dataText, stores.artifacts());
+                    if (!common().json()) {
+                        System.err.println("Uploaded " + dataText + " to " + source);
+                    }
                 }
-                return result.status() == ExecutionStatus.SUCCEEDED ? 0 : 1;
+                String executionArn = RemoteRuns.startTraining(remote, stateMachine, request, source);
+                if (!common().json()) {
+                    System.err.println("Running the deployed training pipeline on " + source + "\n  execution "
+                            + executionArn + "\n  (Ctrl-C stops following it, not the execution: `flywheel "
+                            + "executions show " + executionArn.substring(executionArn.lastIndexOf(':') + 1) + "`)");
+                }
+                ExecutionListener progress = common().json() ? ExecutionListener.none() : new Progress(System.err);
+                ExecutionResult result = RemoteRuns.follow(remote, executionArn, progress, Sleeper.system());
+                return finish(result, System.nanoTime() - started);
             }
+        }
+
+        private int finish(ExecutionResult result, long nanos) {
+            ObjectNode summary = summary(result, nanos / 1e9);
+            if (common().json()) {
+                Output.json(summary);
+            } else {
+                printSummary(summary);
+            }
+            return result.status() == ExecutionStatus.SUCCEEDED ? 0 : 1;
         }
     }
 

@@ -18,6 +18,10 @@ import java.util.Optional;
  * @param region           aws mode: the AWS region
  * @param endpoint         an emulator endpoint (LocalStack, moto) for S3 and DynamoDB, or null for AWS itself
  * @param codeVersion      recorded on every run and model version: a git commit or build version
+ * @param trainingStateMachineArn aws mode, the CLI only: the deployed training pipeline (the stack output
+ *                         {@code TrainingStateMachineArn}), or null
+ * @param driftStateMachineArn    aws mode, the CLI only: the deployed drift monitor (the stack output
+ *                         {@code DriftMonitorStateMachineArn}), or null
  */
 public record FlywheelConfig(
         Mode mode,
@@ -27,7 +31,9 @@ public record FlywheelConfig(
         String table,
         String region,
         URI endpoint,
-        String codeVersion) {
+        String codeVersion,
+        String trainingStateMachineArn,
+        String driftStateMachineArn) {
 
     public enum Mode { LOCAL, AWS }
 
@@ -39,6 +45,8 @@ public record FlywheelConfig(
     public static final String REGION = "AWS_REGION";
     public static final String ENDPOINT = "FLYWHEEL_AWS_ENDPOINT";
     public static final String CODE_VERSION = "FLYWHEEL_CODE_VERSION";
+    public static final String TRAINING_STATE_MACHINE_ARN = "FLYWHEEL_TRAINING_STATE_MACHINE_ARN";
+    public static final String DRIFT_STATE_MACHINE_ARN = "FLYWHEEL_DRIFT_STATE_MACHINE_ARN";
     /** Set (to anything): failures print their stack traces. */
     public static final String DEBUG = "FLYWHEEL_DEBUG";
 
@@ -79,6 +87,15 @@ public record FlywheelConfig(
         return Optional.ofNullable(endpoint);
     }
 
+    /** The deployed training pipeline's ARN, or a failure that says which variable to set. */
+    public String requireTrainingStateMachineArn() {
+        if (trainingStateMachineArn == null) {
+            throw new ConfigException(TRAINING_STATE_MACHINE_ARN + " must be set to reach the deployed training "
+                    + "pipeline: the stack output TrainingStateMachineArn (see docs/deploy.md)");
+        }
+        return trainingStateMachineArn;
+    }
+
     /** Reads the settings from {@code env}; an invalid value fails with the variable's name. */
     public static FlywheelConfig from(Map<String, String> env) {
         String modeText = env.getOrDefault(MODE, "local").trim().toLowerCase();
@@ -106,7 +123,9 @@ public record FlywheelConfig(
                 blankToNull(env.get(TABLE)),
                 env.getOrDefault(REGION, mode == Mode.AWS ? null : "us-east-1"),
                 endpoint,
-                Optional.ofNullable(blankToNull(env.get(CODE_VERSION))).orElseGet(BuildInfo::version));
+                Optional.ofNullable(blankToNull(env.get(CODE_VERSION))).orElseGet(BuildInfo::version),
+                blankToNull(env.get(TRAINING_STATE_MACHINE_ARN)),
+                blankToNull(env.get(DRIFT_STATE_MACHINE_ARN)));
     }
 
 

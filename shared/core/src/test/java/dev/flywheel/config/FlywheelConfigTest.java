@@ -40,4 +40,19 @@ class FlywheelConfigTest {
         assertThatThrownBy(() -> FlywheelConfig.from(Map.of("FLYWHEEL_AWS_ENDPOINT", "not a url")))
                 .hasMessageContaining("FLYWHEEL_AWS_ENDPOINT");
     }
+
+    @Test
+    void stateMachineArns_areReadForTheCli_andTheTrainingOneIsRequiredWhereItIsUsed() {
+        Map<String, String> aws = Map.of("FLYWHEEL_MODE", "aws", "FLYWHEEL_BUCKET", "b", "FLYWHEEL_TABLE", "t",
+                "AWS_REGION", "us-east-1");
+        assertThatThrownBy(() -> FlywheelConfig.from(aws).requireTrainingStateMachineArn())
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("FLYWHEEL_TRAINING_STATE_MACHINE_ARN").hasMessageContaining("TrainingStateMachineArn");
+        var env = new java.util.HashMap<>(aws);
+        env.put("FLYWHEEL_TRAINING_STATE_MACHINE_ARN", " arn:aws:states:us-east-1:1:stateMachine:t ");
+        env.put("FLYWHEEL_DRIFT_STATE_MACHINE_ARN", "arn:aws:states:us-east-1:1:stateMachine:d");
+        FlywheelConfig config = FlywheelConfig.from(env);
+        assertThat(config.requireTrainingStateMachineArn()).isEqualTo("arn:aws:states:us-east-1:1:stateMachine:t");
+        assertThat(config.driftStateMachineArn()).isEqualTo("arn:aws:states:us-east-1:1:stateMachine:d");
+    }
 }
