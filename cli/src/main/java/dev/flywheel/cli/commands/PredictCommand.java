@@ -63,6 +63,13 @@ public final class PredictCommand implements Callable<Integer> {
     Integer version;
     @Option(names = "--alias", paramLabel = "A", description = "The alias to use: champion or challenger.")
     String alias;
+    @Option(names = "--url", paramLabel = "URL",
+            description = "The deployed API (the stack's ApiUrl output): requests go there over HTTPS, signed with "
+                    + "your AWS credentials (SigV4, service execute-api) instead of to the handler in this process.")
+    java.net.URI url;
+    @Option(names = "--region", paramLabel = "REGION",
+            description = "The API's region for signing (default: AWS_REGION, else the region in --url's host).")
+    String region;
     @Option(names = "--batch", defaultValue = "1000", paramLabel = "ROWS",
             description = "Rows per request, 1 to " + MAX_BATCH + " (default: ${DEFAULT-VALUE}).")
     int batch;
@@ -79,11 +86,44 @@ public final class PredictCommand implements Callable<Integer> {
         if (batch < 1 || batch > MAX_BATCH) {
             throw new ParameterException(spec.commandLine(), "--batch must be 1 to " + MAX_BATCH + ", got " + batch);
         }
-        boolean json = common().json();
+        if (url != null) {
+            return score(new dev.flywheel.cli.remote.SignedApi(url, signingRegion(),
+                    software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider.builder().build())::call);
+        }
         try (Workspace workspace = Workspace.openExisting(common().home());
              InferenceService service = new InferenceService(workspace.stores(), Clock.systemUTC(),
                      ServingConfig.defaults().withCapture(0, 500, 60))) {
             InferenceHandler handler = new InferenceHandler(service, null);
+            return score((method, path, query, body) -> ApiGatewayProxy.call(handler, method, path, query, body));
+        }
+    }
+
+    /** Where requests go: the handler in this process, or the deployed API. */
+    @FunctionalInterface
+    interface Api {
+        ApiGatewayProxy.Reply call(String method, String path, Map<String, String> query, String body);
+    }
+
+    /** --region, else AWS_REGION, else the region in an execute-api host name. */
+    private String signingRegion() {
+        if (region != null && !region.isBlank()) {
+            return region.trim();
+        }
+        String env = System.getenv("AWS_REGION");
+        if (env != null && !env.isBlank()) {
+            return env.trim();
+        }
+        Matcher m = Pattern.compile("\\.execute-api\\.([a-z0-9-]+)\\.amazonaws\\.com").matcher(String.valueOf(url.getHost()));
+        if (m.find()) {
+            return m.group(1);
+        }
+        throw new ParameterException(spec.commandLine(), "--url " + url + ": give the region to sign for "
+                + "(--region or AWS_REGION)");
+    }
+
+    private Integer score(Api handler) {
+        boolean json = common().json();
+        {
             String path = "/models/" + ApiGatewayProxy.encode(name);
             Map<String, String> selector = new LinkedHashMap<>();
             if (version != null) {
@@ -91,7 +131,7 @@ public final class PredictCommand implements Callable<Integer> {
             } else if (alias != null) {
                 selector.put("alias", alias);
             }
-            ApiGatewayProxy.Reply described = ApiGatewayProxy.call(handler, "GET", path, selector, null);
+            ApiGatewayProxy.Reply described = handler.call("GET", path, selector, null);
             if (described.status() != 200) {
                 throw new PredictionException(described.error());
             }
@@ -129,10 +169,10 @@ public final class PredictCommand implements Callable<Integer> {
     }
 
     /** Sends one batch and prints its rows; returns how many were scored. */
-    private int send(InferenceHandler handler, String path, Map<String, String> pinned, StringBuilder body,
+    private int send(Api handler, String path, Map<String, String> pinned, StringBuilder body,
                      List<InstanceFile.Instance> pending, ModelInputs inputs, Table table, long before, long start) {
         body.append("]}");
-        ApiGatewayProxy.Reply reply = ApiGatewayProxy.call(handler, "POST", path, pinned, body.toString());
+        ApiGatewayProxy.Reply reply = handler.call("POST", path, pinned, body.toString());
         if (reply.status() != 200) {
             throw new PredictionException(located(reply.error(), pending));
         }

@@ -67,9 +67,16 @@ public final class ApiGatewayProxy {
             }
         }
 
-        /** The {@code error} the API answered with, or the raw body when there is none. */
+        /** The {@code error} the API answered with (API Gateway's {@code message}), or the raw body when none. */
         public String error() {
             String error = json().path("error").asText("");
+            if (error.isEmpty()) {
+                // API Gateway's own refusals (403 unsigned, 429 throttled) say it in "message"
+                error = json().path("message").asText("");
+                if (!error.isEmpty()) {
+                    error = "the API answered " + status + ": " + error;
+                }
+            }
             return error.isEmpty() ? new String(bodyBytes(), StandardCharsets.UTF_8) : error;
         }
 
