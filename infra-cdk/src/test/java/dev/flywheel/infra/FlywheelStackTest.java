@@ -149,6 +149,7 @@ class FlywheelStackTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
     void stack_composesTheDataStoreFunctionsAndPipeline() {
         assertThat(stack.getStackName()).isEqualTo("Flywheel-test");
         template.resourceCountIs("AWS::S3::Bucket", 2);
@@ -171,6 +172,10 @@ class FlywheelStackTest {
                 "DeletionPolicy", "Delete"));
         template.hasResourceProperties("AWS::Lambda::Function", Map.of(
                 "Tags", Match.arrayWith(List.of(Map.of("Key", "flywheel:stage", "Value", "test")))));
+        java.util.SortedMap<String, Integer> counts = new java.util.TreeMap<>();
+        ((Map<String, Map<String, Object>>) template.toJSON().get("Resources")).values()
+                .forEach(r -> counts.merge((String) r.get("Type"), 1, Integer::sum));
+        System.out.println("Flywheel-test resources by type: " + counts);
         template.hasOutput("ArtifactBucketName", Match.anyValue());
         template.hasOutput("MetadataTableName", Match.anyValue());
         template.hasOutput("TrainingStateMachineArn", Map.of(
