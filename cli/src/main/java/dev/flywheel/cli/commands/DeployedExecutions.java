@@ -148,16 +148,7 @@ public final class DeployedExecutions {
     }
 
     private static String detail(JsonNode d) {
-        if (d.has("retry")) {
-            return "retry " + d.path("retry").path("attempt").asInt() + " after " + d.path("retry").path("error").asText();
-        }
-        if (d.has("caught")) {
-            return "caught " + d.path("caught").path("error").asText();
-        }
-        if (d.has("error")) {
-            return d.path("error").asText();
-        }
-        return "";
+        return ExecutionsCommand.eventDetail(d);
     }
 
     /** The fields {@code executions show --json} prints locally, with Step Functions' values. */

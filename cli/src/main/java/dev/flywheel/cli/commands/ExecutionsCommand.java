@@ -302,20 +302,21 @@ public final class ExecutionsCommand {
         }
 
         private static String detail(ExecutionEvent event) {
-            JsonNode d = event.details();
-            if (d == null) {
-                return "";
-            }
-            if (d.has("retry")) {
-                return "retry " + d.path("retry").path("attempt").asInt() + " after " + d.path("retry").path("error").asText();
-            }
-            if (d.has("caught")) {
-                return "caught " + d.path("caught").path("error").asText();
-            }
-            if (d.has("error")) {
-                return d.path("error").asText();
-            }
-            return "";
+            return event.details() == null ? "" : eventDetail(event.details());
         }
+    }
+
+    /** An event's detail column: a retry, a caught error, an error, or nothing (local and deployed alike). */
+    static String eventDetail(JsonNode d) {
+        if (d.has("retry")) {
+            return "retry " + d.path("retry").path("attempt").asInt() + " after " + d.path("retry").path("error").asText();
+        }
+        if (d.has("caught")) {
+            return "caught " + d.path("caught").path("error").asText();
+        }
+        if (d.has("error")) {
+            return d.path("error").asText();
+        }
+        return "";
     }
 }
