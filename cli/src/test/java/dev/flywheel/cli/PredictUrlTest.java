@@ -112,4 +112,23 @@ class PredictUrlTest {
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.err()).contains("Missing Authentication Token").doesNotContain("Exception");
     }
+
+    @Test
+    void noCredentialsIsOneLineThatSaysWhatToSet() throws IOException {
+        System.clearProperty("aws.accessKeyId");
+        System.clearProperty("aws.secretAccessKey");
+        Path data = files.resolve("rows.csv");
+        Files.writeString(data, "x\n1\n");
+        String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/v1/";
+
+        CliRunner.Result result = CliRunner.run("predict", "m", "--data", data.toString(), "--url", url,
+                "--region", "eu-west-1");
+
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("AWS_ACCESS_KEY_ID") == null
+                && System.getenv("AWS_PROFILE") == null, "this machine has AWS credentials in its environment");
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.err().strip()).startsWith("flywheel: no AWS credentials to sign the requests with")
+                .doesNotContain("AwsCredentialsProviderChain").hasLineCount(1);
+        assertThat(requests).isEmpty();
+    }
 }

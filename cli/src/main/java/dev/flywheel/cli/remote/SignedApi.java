@@ -58,7 +58,14 @@ public final class SignedApi {
                     .contentStreamProvider(() -> new ByteArrayInputStream(bytes));
         }
         SdkHttpFullRequest request = unsigned.build();
-        SignedRequest signed = signer.sign(r -> r.identity(credentials.resolveCredentials())
+        software.amazon.awssdk.auth.credentials.AwsCredentials identity;
+        try {
+            identity = credentials.resolveCredentials();
+        } catch (software.amazon.awssdk.core.exception.SdkClientException e) {
+            throw new IllegalStateException("no AWS credentials to sign the requests with: set AWS_ACCESS_KEY_ID and "
+                    + "AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN), or AWS_PROFILE", e);
+        }
+        SignedRequest signed = signer.sign(r -> r.identity(identity)
                 .request(request)
                 .payload(body == null ? null : ContentStreamProvider.fromByteArray(bytes))
                 .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "execute-api")
