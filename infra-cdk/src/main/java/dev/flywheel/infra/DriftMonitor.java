@@ -127,7 +127,9 @@ public final class DriftMonitor extends Construct {
                         "Resource::*",
                         regex("^Action::s3:(GetObject|GetBucket|List)\\*$"),
                         regex("^Resource::<[A-Za-z0-9]*ArtifactBucket[A-Za-z0-9]*\\.Arn>/drift/\\*$"),
-                        regex("^Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:.*[:/]\\*$")))
+                        // region and account are tokens, or concrete when the CLI knows the environment
+                        regex("^Resource::arn:<AWS::Partition>:states:(<AWS::Region>|[a-z0-9-]+):"
+                                + "(<AWS::AccountId>|[0-9]+):execution:.*[:/]\\*$")))
                 .build()), true);
     }
 
