@@ -6,10 +6,6 @@ import dev.flywheel.domain.ExecutionStatus;
 import dev.flywheel.json.Json;
 import dev.flywheel.statemachines.runtime.ExecutionListener;
 import dev.flywheel.statemachines.runtime.ExecutionResult;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,16 +22,9 @@ public final class DriftRunner {
     }
 
     public static String definition() {
-        try (InputStream in = DriftRunner.class.getResourceAsStream(DEFINITION_RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException("the drift monitor definition " + DEFINITION_RESOURCE
-                        + " is not on the classpath: rebuild the CLI");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return StateMachineDefinitions.load(DEFINITION_RESOURCE, "the drift monitor definition");
     }
+
 
     public static Outcome run(Workspace workspace, JsonNode input, ExecutionListener progress) {
         return new Outcome(workspace.runtime().run(STATE_MACHINE, definition(), input, progress));

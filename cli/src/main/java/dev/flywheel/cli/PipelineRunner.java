@@ -6,10 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flywheel.statemachines.runtime.ExecutionListener;
 import dev.flywheel.statemachines.runtime.ExecutionResult;
 import dev.flywheel.json.Json;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -53,16 +49,9 @@ public final class PipelineRunner {
     }
 
     public static String definition() {
-        try (InputStream in = PipelineRunner.class.getResourceAsStream(DEFINITION_RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException("the training pipeline definition " + DEFINITION_RESOURCE
-                        + " is not on the classpath: rebuild the CLI");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return StateMachineDefinitions.load(DEFINITION_RESOURCE, "the training pipeline definition");
     }
+
 
     /** The execution input the state machine expects (see examples/credit-g/pipeline-input.json). */
     public static ObjectNode input(Request request) {

@@ -158,9 +158,9 @@ public final class DriftCommand {
             long labelled = 0;
             for (int i = 0; i < batch.size(); i++) {
                 InstanceFile.Instance instance = batch.get(i);
-                Prediction prediction = Json.read(Json.write(predictions.get(i)), Prediction.class);
+                Prediction prediction = Json.convert(predictions.get(i), Prediction.class);
                 @SuppressWarnings("unchecked")
-                Map<String, Object> values = Json.mapper().convertValue(instance.values(), Map.class);
+                Map<String, Object> values = Json.convert(instance.values(), Map.class);
                 window.add(values, null);
                 window.addPrediction(prediction);
                 if (instance.target() != null && !instance.target().isBlank()) {

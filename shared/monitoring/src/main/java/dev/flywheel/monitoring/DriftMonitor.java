@@ -23,15 +23,11 @@ import dev.flywheel.monitoring.report.DriftDocument;
 import dev.flywheel.monitoring.report.HtmlReport;
 import dev.flywheel.registry.ModelRegistry;
 import dev.flywheel.serving.ArtifactIo;
-import dev.flywheel.serving.online.CaptureKeys;
-import dev.flywheel.serving.online.CaptureLog;
 import dev.flywheel.serving.online.CaptureRecord;
 import dev.flywheel.serving.online.FeedbackRecord;
-import dev.flywheel.serving.online.JsonLinesBatch;
 import dev.flywheel.store.ArtifactStore;
 import dev.flywheel.store.Hashing;
 import dev.flywheel.store.Stores;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -40,7 +36,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -95,12 +90,8 @@ public final class DriftMonitor {
         String runId = input.model() + "-" + ID_TIME.format(clock.instant()) + "-"
                 + UUID.randomUUID().toString().substring(0, 6);
         ArrayNode manifest = Json.mapper().createArrayNode();
-        for (String prefix : CaptureKeys.hourPrefixes(CaptureKeys.CAPTURES, input.model(), since, until)) {
-            for (String key : artifacts().list(prefix)) {
-                if (key.endsWith(".jsonl.gz")) {
-                    manifest.addObject().put("key", key);
-                }
-            }
+        for (String key : WindowCaptures.batches(artifacts(), input.model(), since, until)) {
+            manifest.addObject().put("key", key);
         }
         String manifestKey = runPrefix(input.model(), runId) + "manifest.json";
         ArtifactIo.put(artifacts(), manifestKey, Json.write(manifest).getBytes(StandardCharsets.UTF_8));
@@ -158,31 +149,24 @@ public final class DriftMonitor {
         for (DriftSteps.Item item : request.items()) {
             String key = logicalKey(item.key());
             files++;
-            // each batch is profiled on its own and merged once read to its end: a batch damaged half-way (a
-            // truncated object) counts not at all, rather than with the rows before the damage
-            WindowProfile batch = new WindowProfile(baseline);
-            try {
-                JsonLinesBatch.read(artifacts(), key, CaptureRecord.class, capture -> {
-                    if (capture.shadow() || !plan.model().equals(capture.model()) || capture.timestamp() == null
-                            || capture.timestamp().isBefore(from) || !capture.timestamp().isBefore(until)) {
-                        return;
-                    }
-                    batch.add(capture.features() == null ? Map.of() : capture.features(), capture.timestamp());
-                    if (capture.version() == plan.version() && capture.prediction() != null) {
-                        batch.addPrediction(capture.prediction());
-                    }
-                });
-                window.merge(batch);
-            } catch (UncheckedIOException | dev.flywheel.json.JsonFormatException e) {
+            var captures = WindowCaptures.read(artifacts(), key, plan.model(), from, until);
+            if (captures.isEmpty()) {
                 unreadable.add(key);
+                continue;
+            }
+            for (CaptureRecord capture : captures.get()) {
+                window.add(capture.features() == null ? Map.of() : capture.features(), capture.timestamp());
+                if (capture.version() == plan.version() && capture.prediction() != null) {
+                    window.addPrediction(capture.prediction());
+                }
             }
         }
         String first = request.items().isEmpty() ? "empty" : request.items().get(0).key();
         String partialKey = runPrefix(plan.model(), plan.runId()) + "partials/"
                 + Hashing.sha256(first.getBytes(StandardCharsets.UTF_8)).substring(0, 16) + ".json";
         ObjectNode partial = Json.object();
-        partial.set("window", Json.tree(Json.write(window.state())));
-        partial.set("unreadable", Json.tree(Json.write(unreadable)));
+        partial.set("window", Json.toTree(window.state()));
+        partial.set("unreadable", Json.toTree(unreadable));
         ArtifactIo.put(artifacts(), partialKey, Json.write(partial).getBytes(StandardCharsets.UTF_8));
         return new Partial(partialKey, window.rows(), files, unreadable);
     }
@@ -196,8 +180,7 @@ public final class DriftMonitor {
         List<String> unreadable = new ArrayList<>();
         for (String key : artifacts().list(runPrefix(plan.model(), plan.runId()) + "partials/")) {
             JsonNode partial = Json.tree(ArtifactIo.text(artifacts(), key));
-            window.merge(WindowProfile.of(baseline, Json.read(Json.write(partial.get("window")),
-                    WindowProfile.State.class)));
+            window.merge(WindowProfile.of(baseline, Json.convert(partial.get("window"), WindowProfile.State.class)));
             partial.path("unreadable").forEach(n -> unreadable.add(n.asText()));
         }
         Instant from = Instant.parse(plan.windowStart());
@@ -323,8 +306,8 @@ public final class DriftMonitor {
         } else {
             ModelBaseline baseline = baseline(report.model(), report.version());
             String key = "drift/" + report.model() + "/retrain/" + report.reportId() + ".jsonl";
-            long rows = RetrainingData.export(stores, baseline, Instant.parse(window(report).windowStart()),
-                    Instant.parse(window(report).windowEnd()), key);
+            DriftReport summary = stores.registries().driftReports().get(report.reportId());
+            long rows = RetrainingData.export(stores, baseline, summary.windowStart(), summary.windowEnd(), key);
             ingest.put("source", artifacts().uri(key));
             ingest.put("format", "jsonl");
             ingest.put("dataset", input.retrain().dataset() != null ? input.retrain().dataset()
@@ -340,12 +323,6 @@ public final class DriftMonitor {
         }
         pipelineInput.put("reason", "drift report " + report.reportId() + ": " + report.reason());
         return new Decision("retrain", id, retrain.reason(), pipelineInput);
-    }
-
-    private DriftSteps.Plan window(Scored report) {
-        DriftReport summary = stores.registries().driftReports().get(report.reportId());
-        return new DriftSteps.Plan(report.reportId(), report.model(), report.version(),
-                summary.windowStart().toString(), summary.windowEnd().toString(), null, 0);
     }
 
     /** Records how the retraining ended: the execution, and the champion before and after. */
@@ -397,51 +374,22 @@ public final class DriftMonitor {
 
     /** Joins the window's captures of the scored version with their feedback; true when labels were left out. */
     private boolean joinFeedback(WindowProfile window, Plan plan, Instant from, Instant until) {
-        CaptureLog log = new CaptureLog(artifacts());
-        Map<String, FeedbackRecord> feedback = new HashMap<>();
-        boolean[] truncated = {false};
-        Instant feedbackUntil = until.plus(FEEDBACK_GRACE);
-        for (String key : log.keys(CaptureKeys.FEEDBACK, plan.model(), from, feedbackUntil)) {
-            if (truncated[0]) {
-                break;
-            }
-            try {
-                JsonLinesBatch.read(artifacts(), key, FeedbackRecord.class, record -> {
-                    if (feedback.size() >= FEEDBACK_LIMIT && !feedback.containsKey(record.key())) {
-                        truncated[0] = true;
-                        return;
-                    }
-                    feedback.merge(record.key(), record, (a, b) -> b.receivedAt().isAfter(a.receivedAt()) ? b : a);
-                });
-            } catch (UncheckedIOException | dev.flywheel.json.JsonFormatException e) {
-                // a damaged feedback batch: its labels are left out (performance is measured on the rest)
-            }
-        }
-        if (feedback.isEmpty()) {
+        WindowCaptures.Labels labels = WindowCaptures.labels(artifacts(), plan.model(), from, until);
+        if (labels.byKey().isEmpty()) {
             return false;
         }
-        for (String key : log.keys(CaptureKeys.CAPTURES, plan.model(), from, until)) {
-            List<Object[]> outcomes = new ArrayList<>();
-            try {
-                JsonLinesBatch.read(artifacts(), key, CaptureRecord.class, capture -> {
-                    if (!capture.shadow() && capture.version() == plan.version() && capture.prediction() != null
-                            && capture.timestamp() != null && !capture.timestamp().isBefore(from)
-                            && capture.timestamp().isBefore(until)) {
-                        FeedbackRecord label = feedback.get(FeedbackRecord.key(capture.requestId(), capture.index()));
-                        if (label != null) {
-                            outcomes.add(new Object[]{capture.prediction(), label});
-                        }
-                    }
-                });
-            } catch (UncheckedIOException | dev.flywheel.json.JsonFormatException e) {
-                continue; // a damaged capture batch: skipped here as in the profile step (which names it)
-            }
-            for (Object[] o : outcomes) {
-                FeedbackRecord label = (FeedbackRecord) o[1];
-                window.addOutcome((dev.flywheel.serving.Prediction) o[0], label.label(), label.value());
+        for (String key : WindowCaptures.batches(artifacts(), plan.model(), from, until)) {
+            // a damaged capture batch is skipped here as in the profile step (which names it)
+            for (CaptureRecord capture : WindowCaptures.read(artifacts(), key, plan.model(), from, until)
+                    .orElse(List.of())) {
+                FeedbackRecord label = capture.version() == plan.version() && capture.prediction() != null
+                        ? labels.of(capture) : null;
+                if (label != null) {
+                    window.addOutcome(capture.prediction(), label.label(), label.value());
+                }
             }
         }
-        return truncated[0];
+        return labels.truncated();
     }
 
     private static DriftDocument withNotes(DriftDocument d, List<String> unreadable, boolean feedbackTruncated) {

@@ -209,28 +209,16 @@ public final class WindowProfile {
                 require(state.numeric().get(name), name)));
         w.categorical.replaceAll((name, empty) -> CategoricalWindow.of(
                 baseline.profile().features().get(name).frequencies(), require(state.categorical().get(name), name)));
-        WindowProfile restored = w;
+        BaselineProfile.FeatureProfile p = baseline.profile().prediction();
         if (w.predictionValues != null && state.predictionValues() != null) {
-            BaselineProfile.FeatureProfile p = baseline.profile().prediction();
-            restored = w.withPredictions(NumericWindow.of(p == null || !p.numeric() ? new double[0] : p.bins(),
-                    state.predictionValues()), null);
+            w.predictionValues.merge(NumericWindow.of(p == null || !p.numeric() ? new double[0] : p.bins(),
+                    state.predictionValues()));
         } else if (w.predictionLabels != null && state.predictionLabels() != null) {
-            BaselineProfile.FeatureProfile p = baseline.profile().prediction();
-            restored = w.withPredictions(null, CategoricalWindow.of(p == null ? Map.of() : p.frequencies(),
+            w.predictionLabels.merge(CategoricalWindow.of(p == null ? Map.of() : p.frequencies(),
                     state.predictionLabels()));
         }
-        restored.performance.merge(PerformanceWindow.of(state.performance()));
-        return restored;
-    }
-
-    private WindowProfile withPredictions(NumericWindow values, CategoricalWindow labels) {
-        if (values != null) {
-            predictionValues.merge(values);
-        }
-        if (labels != null) {
-            predictionLabels.merge(labels);
-        }
-        return this;
+        w.performance.merge(PerformanceWindow.of(state.performance()));
+        return w;
     }
 
     private static <T> T require(T value, String feature) {

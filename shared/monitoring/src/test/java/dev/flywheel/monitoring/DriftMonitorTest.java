@@ -20,7 +20,7 @@ import dev.flywheel.monitoring.DriftSteps.Retrain;
 import dev.flywheel.monitoring.DriftSteps.ScoreRequest;
 import dev.flywheel.monitoring.DriftSteps.Scored;
 import dev.flywheel.monitoring.MonitoredModel.Shape;
-import dev.flywheel.monitoring.MonitoredModel.TestClock;
+import dev.flywheel.testing.MutableClock;
 import dev.flywheel.monitoring.report.DriftDocument;
 import dev.flywheel.serving.online.CaptureKeys;
 import dev.flywheel.serving.online.CaptureLog;
@@ -62,7 +62,7 @@ class DriftMonitorTest {
     @TempDir
     Path home;
 
-    private final TestClock clock = new TestClock(Instant.parse("2026-12-02T06:00:00Z"));
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-12-02T06:00:00Z"));
     private Stores stores;
     private DriftMonitor monitor;
 

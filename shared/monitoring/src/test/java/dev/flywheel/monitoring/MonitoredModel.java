@@ -12,11 +12,6 @@ import dev.flywheel.store.StoredArtifact;
 import dev.flywheel.store.Stores;
 import dev.flywheel.testing.Fixtures;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -159,37 +154,5 @@ public final class MonitoredModel {
             }
         }
         return CATEGORIES[mix.length - 1];
-    }
-
-    /** A clock the test moves. */
-    public static final class TestClock extends Clock {
-        private Instant now;
-
-        public TestClock(Instant start) {
-            this.now = start;
-        }
-
-        public void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        public void set(Instant at) {
-            now = at;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
     }
 }

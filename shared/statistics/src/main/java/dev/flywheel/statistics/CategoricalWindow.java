@@ -39,24 +39,21 @@ public final class CategoricalWindow {
         if (!baseline.containsKey(value)) {
             unseen += times;
         }
-        long[] slot = counts.get(value);
-        if (slot == null) {
-            slot = counts.computeIfAbsent(counts.size() < MAX_CATEGORIES ? value : OVERFLOW, k -> new long[1]);
-        }
-        slot[0] += times;
+        slot(value)[0] += times;
     }
 
     public void merge(CategoricalWindow other) {
-        other.counts.forEach((value, n) -> {
-            long[] slot = counts.get(value);
-            if (slot == null) {
-                slot = counts.computeIfAbsent(counts.size() < MAX_CATEGORIES ? value : OVERFLOW, k -> new long[1]);
-            }
-            slot[0] += n[0];
-        });
+        other.counts.forEach((value, n) -> slot(value)[0] += n[0]);
         count += other.count;
         missing += other.missing;
         unseen += other.unseen;
+    }
+
+    /** The counter of {@code value}: its own while fewer than MAX_CATEGORIES are counted, else OVERFLOW's. */
+    private long[] slot(String value) {
+        long[] slot = counts.get(value);
+        return slot != null ? slot
+                : counts.computeIfAbsent(counts.size() < MAX_CATEGORIES ? value : OVERFLOW, k -> new long[1]);
     }
 
     public long count() {

@@ -1,5 +1,6 @@
 package dev.flywheel.statemachines.runtime;
 
+import dev.flywheel.testing.MutableClock;
 import dev.flywheel.domain.ExecutionStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,5 +1,6 @@
 package dev.flywheel.statemachines.runtime;
 
+import dev.flywheel.testing.MutableClock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

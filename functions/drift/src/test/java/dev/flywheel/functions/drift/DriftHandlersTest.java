@@ -1,5 +1,6 @@
 package dev.flywheel.functions.drift;
 
+import dev.flywheel.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -27,14 +28,14 @@ class DriftHandlersTest {
     @TempDir
     Path home;
 
-    private MonitoredModel.TestClock clock;
+    private MutableClock clock;
     private Stores stores;
     private DriftMonitor monitor;
     private CaptureWindows.Written written;
 
     @BeforeEach
     void setUp() {
-        clock = new MonitoredModel.TestClock(Instant.parse("2026-12-02T06:00:00Z"));
+        clock = new MutableClock(Instant.parse("2026-12-02T06:00:00Z"));
         stores = LocalStores.open(home, clock);
         monitor = new DriftMonitor(stores, clock);
         MonitoredModel.registerChampion(stores, "churn");

@@ -1,5 +1,6 @@
 package dev.flywheel.functions.drift;
 
+import dev.flywheel.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -49,7 +50,7 @@ class DriftOnAwsIT {
         AwsClients clients = AwsClients.create(base);
         clients.s3().createBucket(b -> b.bucket(bucket));
         new DynamoDbMetadataTable(clients.dynamoDb(), table).createTableIfMissing();
-        MonitoredModel.TestClock clock = new MonitoredModel.TestClock(Instant.parse("2026-12-02T06:00:00Z"));
+        MutableClock clock = new MutableClock(Instant.parse("2026-12-02T06:00:00Z"));
         try (Stores stores = AwsStores.open(config, clock)) {
             MonitoredModel.registerChampion(stores, "churn");
             CaptureWindows.Written written = CaptureWindows.writeDriftedWindow(stores.artifacts());

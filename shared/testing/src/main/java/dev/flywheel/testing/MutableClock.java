@@ -1,4 +1,4 @@
-package dev.flywheel.statemachines.runtime;
+package dev.flywheel.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,16 +6,20 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock tests move by hand (or through {@link RecordingSleeper}). */
-final class MutableClock extends Clock {
+/** A UTC clock tests move by hand. */
+public final class MutableClock extends Clock {
     private volatile Instant now;
 
-    MutableClock(Instant start) {
+    public MutableClock(Instant start) {
         this.now = start;
     }
 
-    synchronized void advance(Duration d) {
+    public synchronized void advance(Duration d) {
         now = now.plus(d);
+    }
+
+    public void set(Instant at) {
+        now = at;
     }
 
     @Override
