@@ -94,6 +94,9 @@ public final class DriftCommand {
             CommonOptions common = CommonOptions.of(spec);
             DriftPolicy policy = policy(spec, policyFile);
             ExecutionsCommand.readableFile(spec, "--data", data);
+            if (html != null) {
+                checkHtmlTarget(spec, html);
+            }
             try (Workspace workspace = Workspace.openExisting(common.home());
                  InferenceService service = new InferenceService(workspace.stores(), Clock.systemUTC(),
                          ServingConfig.defaults().withCapture(0, 500, 60))) {
@@ -188,7 +191,8 @@ public final class DriftCommand {
         String since;
         @Option(names = "--until", paramLabel = "TIME", description = "Window end, ISO-8601 (default: now).")
         String until;
-        @Option(names = "--hours", paramLabel = "H", description = "Window length when --since is not given (default: 24).")
+        @Option(names = "--hours", paramLabel = "N",
+                description = "Window length in whole hours when --since is not given (default: 24).")
         Integer hours;
         @Option(names = "--model-version", paramLabel = "N",
                 description = "Score against this version's baseline (default: the champion's).")
@@ -196,8 +200,10 @@ public final class DriftCommand {
         @Option(names = "--policy", paramLabel = "FILE", description = "Thresholds (JSON; see docs/monitoring.md).")
         Path policyFile;
         @Option(names = "--retrain-input", paramLabel = "FILE",
-                description = "The training pipeline input to start on drift (as for `executions start`); without "
-                        + "it drift is reported and recorded, and nothing retrains.")
+                description = "The training pipeline input to start on drift (as for `executions start`); its "
+                        + "ingest is replaced by the window's captures that got feedback (dataset <model>-captures) "
+                        + "unless --retrain-data names the data. Without it drift is reported and recorded, and "
+                        + "nothing retrains.")
         Path retrainInput;
         @Option(names = "--retrain-data", paramLabel = "URI",
                 description = "The data to retrain on (default: the window's captures that got feedback).")
@@ -247,7 +253,8 @@ public final class DriftCommand {
                             retrainInput), StandardCharsets.UTF_8));
                 } catch (JsonFormatException e) {
                     throw new ParameterException(spec.commandLine(), "--retrain-input " + retrainInput + ": "
-                            + e.getMessage());
+                            + e.getMessage().replaceAll("\\s*\\(start marker at \\[Source: [^]]*\\]", "")
+                            .replaceAll("\\[Source: [^;]*; ", "["));
                 }
                 ObjectNode retrain = input.putObject("retrain");
                 retrain.set("pipelineInput", pipeline);
@@ -312,6 +319,10 @@ public final class DriftCommand {
         public Integer call() {
             CommonOptions common = CommonOptions.of(spec);
             try (Workspace workspace = Workspace.openExisting(common.home())) {
+                if (workspace.stores().registries().models().latest(name).isEmpty()) {
+                    throw new dev.flywheel.registry.NotFoundException("there is no model '" + name
+                            + "' (flywheel models list shows the registered ones)");
+                }
                 var registry = workspace.stores().registries().driftReports();
                 List<DriftReport> reports = registry.list(name, limit);
                 List<DriftDecision> decisions = registry.decisions(name, limit);
@@ -418,18 +429,23 @@ public final class DriftCommand {
 
     /** Writes an HTML report where the user asked, or a usage error that says why it cannot be written there. */
     static void writeHtml(CommandSpec spec, Path file, String html) {
+        checkHtmlTarget(spec, file);
+        try {
+            Files.writeString(file, html);
+        } catch (IOException e) {
+            throw new ParameterException(spec.commandLine(), "--html " + file + ": cannot write it ("
+                    + e.getClass().getSimpleName().replace("Exception", "") + ")");
+        }
+    }
+
+    /** A usage error unless {@code file} can be written: a file name in an existing folder. */
+    static void checkHtmlTarget(CommandSpec spec, Path file) {
         if (Files.isDirectory(file)) {
             throw new ParameterException(spec.commandLine(), "--html " + file + " is a folder: name a file");
         }
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null && !Files.isDirectory(parent)) {
             throw new ParameterException(spec.commandLine(), "--html " + file + ": there is no folder " + parent);
-        }
-        try {
-            Files.writeString(file, html);
-        } catch (IOException e) {
-            throw new ParameterException(spec.commandLine(), "--html " + file + ": cannot write it ("
-                    + e.getClass().getSimpleName().replace("Exception", "") + ")");
         }
     }
 

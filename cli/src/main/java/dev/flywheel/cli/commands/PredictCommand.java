@@ -38,8 +38,8 @@ import picocli.CommandLine.Spec;
                 "In-process, no server: the same checks and answers as POST /models/NAME/predict, in batches.",
                 "A CSV file needs a header row; its columns are typed by the model's inputs (an empty field is "
                         + "missing), the target column and columns the model does not take are left out. A JSON "
-                        + "Lines file has one instance object per line. Rows scored here are not captured for "
-                        + "monitoring."})
+                        + "Lines file has one instance object per line. Rows scored in this process are not "
+                        + "captured for monitoring (with --url, the deployed API captures as it does for any call)."})
 public final class PredictCommand implements Callable<Integer> {
     /** The most instances in one request: the function's default limit. */
     static final int MAX_BATCH = 1000;
@@ -64,7 +64,7 @@ public final class PredictCommand implements Callable<Integer> {
     @Option(names = "--alias", paramLabel = "A", description = "The alias to use: champion or challenger.")
     String alias;
     @Option(names = "--url", paramLabel = "URL",
-            description = "The deployed API (the stack's ApiUrl output): requests go there over HTTPS, signed with "
+            description = "The deployed API (the stack's ApiUrl output): requests go there (https), signed with "
                     + "your AWS credentials (SigV4, service execute-api) instead of to the handler in this process.")
     java.net.URI url;
     @Option(names = "--region", paramLabel = "REGION",
@@ -87,6 +87,10 @@ public final class PredictCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--batch must be 1 to " + MAX_BATCH + ", got " + batch);
         }
         if (url != null) {
+            if (url.getScheme() == null || !url.getScheme().startsWith("http") || url.getHost() == null) {
+                throw new ParameterException(spec.commandLine(), "--url " + url + " is not an API URL like "
+                        + "https://abc123.execute-api.eu-west-1.amazonaws.com/v1/ (the stack's ApiUrl output)");
+            }
             return score(new dev.flywheel.cli.remote.SignedApi(url, signingRegion(),
                     software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider.builder().build())::call);
         }

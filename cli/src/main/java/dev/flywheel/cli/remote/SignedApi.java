@@ -87,7 +87,13 @@ public final class SignedApi {
             return new ApiGatewayProxy.Reply(response.statusCode(), headers, Map.<String, List<String>>of(),
                     response.body(), false);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot reach " + base + ": " + e.getMessage(), e);
+            Throwable deepest = e;
+            while (deepest.getCause() != null && deepest.getMessage() == null) {
+                deepest = deepest.getCause();
+            }
+            String why = deepest.getMessage() != null ? deepest.getMessage() : deepest.getClass().getSimpleName();
+            throw new java.io.UncheckedIOException("cannot reach " + base + ": " + why + " (check the URL: the "
+                    + "stack's ApiUrl output)", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while calling " + base, e);

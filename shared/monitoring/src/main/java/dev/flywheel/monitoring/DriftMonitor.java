@@ -288,7 +288,8 @@ public final class DriftMonitor {
         }
         if (claimedBefore.isPresent()) {
             return record(new DriftDecision(id, report.model(), report.reportId(), now, DriftDecision.Action.COOLDOWN,
-                    report.reason() + " Not retraining: a retraining started at " + claimedBefore.get()
+                    report.reason() + " Not retraining: a retraining started at "
+                            + claimedBefore.get().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
                             + ", within the cooldown of " + human(cooldown) + " (if that retraining never ran, "
                             + "its monitor having been killed, run again with a cooldown of 0).", null, champion,
                     null),
@@ -463,8 +464,14 @@ public final class DriftMonitor {
     }
 
     private static String human(Duration d) {
-        return d.toMinutes() % 60 == 0 ? d.toHours() + " h" : d.toMinutes() + " min";
+        long seconds = d.toSeconds();
+        if (seconds % 3600 == 0) {
+            return seconds / 3600 + " h";
+        }
+        return seconds >= 3600 ? String.format(Locale.ROOT, "%.2f h (%d min)", seconds / 3600.0, seconds / 60)
+                : seconds >= 60 ? seconds / 60 + " min" : seconds + " s";
     }
+
 
     private static String abbreviate(String s) {
         return s.length() <= 300 ? s : s.substring(0, 300) + "...";
