@@ -31,7 +31,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  *                                when {@code schedule} is {@code off}
  * @param scheduleInput           context {@code scheduleInput}: the pipeline input (a JSON object, such as
  *                                {@code {"model": ..., "ingest": {...}}}) scheduled runs start with; empty if none
- * @param driftRetrainingEnabled  context {@code driftRetraining}, default true
  * @param driftDefinitionFile     context {@code driftDefinitionFile}, default the shared drift-monitor definition
  * @param monitorInput            context {@code monitorInput}: the daily drift monitor's input (a JSON object such as
  *                                {@code {"model": ..., "retrain": {"pipelineInput": {...}}}}); empty: the
@@ -53,7 +52,6 @@ public record AppSettings(
         String scheduleExpression,
         boolean scheduleEnabled,
         Map<String, Object> scheduleInput,
-        boolean driftRetrainingEnabled,
         Path driftDefinitionFile,
         Map<String, Object> monitorInput,
         Path openApiFile,
@@ -84,6 +82,10 @@ public record AppSettings(
     public static AppSettings from(Function<String, Object> context, Map<String, String> env) {
         String stage = text(context.apply("stage"), env.getOrDefault("FLYWHEEL_STAGE", "dev"))
                 .toLowerCase(Locale.ROOT);
+        if (context.apply("driftRetraining") != null) {
+            throw new IllegalArgumentException("context 'driftRetraining' is gone: the drift monitor starts a retraining "
+                    + "itself, when 'monitorInput' has a \"retrain\" section; leave that section out to monitor only");
+        }
         String schedule = text(context.apply("schedule"), DEFAULT_SCHEDULE);
         boolean scheduleOff = schedule.equalsIgnoreCase("off") || schedule.equalsIgnoreCase("disabled");
         if (scheduleOff) {
@@ -106,7 +108,6 @@ public record AppSettings(
                 schedule,
                 scheduleEnabled,
                 scheduleInput,
-                flag(context.apply("driftRetraining"), true, "driftRetraining"),
                 Path.of(text(context.apply("driftDefinitionFile"), DEFAULT_DRIFT_DEFINITION.toString())),
                 jsonObject(context.apply("monitorInput")),
                 Path.of(text(context.apply("openApiFile"), Path.of("..", "docs", "openapi.json").toString())),

@@ -51,7 +51,6 @@ public final class FlywheelApp {
                 .schedule(Schedule.expression(settings.scheduleExpression()))
                 .scheduleEnabled(settings.scheduleEnabled())
                 .scheduleInput(settings.scheduleInput())
-                .driftRetrainingEnabled(settings.driftRetrainingEnabled())
                 .driftDefinition(readDefinition(settings.driftDefinitionFile()))
                 .monitorInput(settings.monitorInput())
                 .routes(routes(settings.openApiFile()))

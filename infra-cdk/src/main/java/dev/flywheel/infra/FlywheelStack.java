@@ -64,7 +64,6 @@ public final class FlywheelStack extends Stack {
                 .schedule(props.schedule())
                 .scheduleEnabled(props.scheduleEnabled())
                 .scheduleInput(stageDefaults.pipelineInput(props.scheduleInput()))
-                .driftRetrainingEnabled(props.driftRetrainingEnabled())
                 .build());
 
         driftMonitor = new DriftMonitor(this, "DriftMonitor", new DriftMonitorProps(props.driftDefinition(),

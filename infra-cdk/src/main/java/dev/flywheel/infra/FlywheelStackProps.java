@@ -26,7 +26,6 @@ import software.amazon.awscdk.services.lambda.Code;
  * @param schedule               when to retrain
  * @param scheduleEnabled        whether scheduled retraining is on
  * @param scheduleInput          the execution input of scheduled runs
- * @param driftRetrainingEnabled whether drift events start a run
  * @param driftDefinition        the drift monitor's ASL definition
  * @param routes                 the inference API's routes ("METHOD /path"), from docs/openapi.json
  * @param apiKeys                API keys and a usage plan instead of IAM (SigV4) authorisation
@@ -44,7 +43,6 @@ public record FlywheelStackProps(
         Schedule schedule,
         boolean scheduleEnabled,
         Map<String, Object> scheduleInput,
-        boolean driftRetrainingEnabled,
         String driftDefinition,
         Map<String, Object> monitorInput,
         List<String> routes,
@@ -91,7 +89,6 @@ public record FlywheelStackProps(
         private Schedule schedule = Schedule.rate(Duration.days(7));
         private boolean scheduleEnabled = true;
         private Map<String, Object> scheduleInput = Map.of("trigger", "schedule");
-        private boolean driftRetrainingEnabled = true;
         private String driftDefinition;
         private Map<String, Object> monitorInput = Map.of();
         private List<String> routes = List.of();
@@ -146,11 +143,6 @@ public record FlywheelStackProps(
             return this;
         }
 
-        public Builder driftRetrainingEnabled(boolean enabled) {
-            this.driftRetrainingEnabled = enabled;
-            return this;
-        }
-
         public Builder driftDefinition(String aslJson) {
             this.driftDefinition = aslJson;
             return this;
@@ -178,7 +170,7 @@ public record FlywheelStackProps(
 
         public FlywheelStackProps build() {
             return new FlywheelStackProps(stage, env, moduleCode, codeVersion, definition, dataStore, schedule,
-                    scheduleEnabled, scheduleInput, driftRetrainingEnabled, driftDefinition, monitorInput, routes,
+                    scheduleEnabled, scheduleInput, driftDefinition, monitorInput, routes,
                     apiKeys, alarmEmail);
         }
     }

@@ -11,7 +11,6 @@ import java.util.regex.Pattern;
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
 import software.amazon.awscdk.RemovalPolicy;
-import software.amazon.awscdk.services.events.EventPattern;
 import software.amazon.awscdk.services.events.IRule;
 import software.amazon.awscdk.services.events.Rule;
 import software.amazon.awscdk.services.events.RuleTargetInput;
@@ -30,21 +29,16 @@ import software.constructs.Construct;
  * The training pipeline on AWS: a STANDARD Step Functions state machine built from the shared ASL definition
  * (the same file the local runtime interprets), with every {@code ${<Name>FunctionArn}} placeholder bound to a
  * function's alias and leave to invoke exactly those aliases (a function the definition does not name, such as
- * rollback, stays out of its reach), execution logs (ALL, with data) and X-Ray tracing; and the two EventBridge
- * rules that start it: one on a schedule and one on drift events from Flywheel's monitoring.
+ * rollback, stays out of its reach), execution logs (ALL, with data) and X-Ray tracing; and the EventBridge rule
+ * that starts it on a schedule. Drift-triggered runs are started by the drift monitor's own state machine
+ * ({@link DriftMonitor}), which records the outcome of the run it started against its decision.
  */
 public final class TrainingPipeline extends Construct {
-
-    /** The {@code source} of the events Flywheel's drift monitoring puts on the bus. */
-    public static final String DRIFT_SOURCE = "flywheel.monitoring";
-    /** The {@code detail-type} of the event that says a model's inputs drifted. */
-    public static final String DRIFT_DETAIL_TYPE = "DriftDetected";
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z0-9_]+)}");
 
     private final StateMachine stateMachine;
     private final Rule scheduleRule;
-    private final Rule driftRule;
 
     public TrainingPipeline(Construct scope, String id, TrainingPipelineProps props) {
         super(scope, id);
@@ -83,18 +77,6 @@ public final class TrainingPipeline extends Construct {
                         .build()))
                 .build();
 
-        driftRule = Rule.Builder.create(this, "DriftRetraining")
-                .description("Retrains Flywheel's model when monitoring detects drift")
-                .eventBus(props.eventBus())
-                .eventPattern(EventPattern.builder()
-                        .source(List.of(DRIFT_SOURCE))
-                        .detailType(List.of(DRIFT_DETAIL_TYPE))
-                        .build())
-                .enabled(props.driftRetrainingEnabled())
-                .targets(List.of(SfnStateMachine.Builder.create(stateMachine)
-                        .input(RuleTargetInput.fromEventPath("$.detail"))
-                        .build()))
-                .build();
 
         // On the role and its default policy only, not the whole construct: the rules' EventBridge role is
         // scoped to states:StartExecution on this state machine and needs no suppression.
@@ -154,9 +136,5 @@ public final class TrainingPipeline extends Construct {
 
     public IRule scheduleRule() {
         return scheduleRule;
-    }
-
-    public IRule driftRule() {
-        return driftRule;
     }
 }

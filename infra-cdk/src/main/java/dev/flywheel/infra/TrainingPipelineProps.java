@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.Objects;
 
 import software.amazon.awscdk.Duration;
-import software.amazon.awscdk.services.events.IEventBus;
 import software.amazon.awscdk.services.events.Schedule;
 import software.amazon.awscdk.services.lambda.IAlias;
 import software.amazon.awscdk.services.logs.RetentionDays;
@@ -28,10 +27,6 @@ import software.amazon.awscdk.services.logs.RetentionDays;
  *                              deployed and can be switched on in the console
  * @param scheduleInput         the execution input of scheduled runs, a JSON object (default
  *                              {@code {"trigger": "schedule"}})
- * @param driftRetrainingEnabled whether a {@value TrainingPipeline#DRIFT_DETAIL_TYPE} event from
- *                              {@value TrainingPipeline#DRIFT_SOURCE} starts a run (default true); the event's
- *                              {@code detail} is the execution input
- * @param eventBus              the bus the drift events arrive on, or null for the account's default bus
  */
 public record TrainingPipelineProps(
         String definition,
@@ -41,9 +36,7 @@ public record TrainingPipelineProps(
         RetentionDays logRetention,
         Schedule schedule,
         boolean scheduleEnabled,
-        Map<String, Object> scheduleInput,
-        boolean driftRetrainingEnabled,
-        IEventBus eventBus) {
+        Map<String, Object> scheduleInput) {
 
     public TrainingPipelineProps {
         Objects.requireNonNull(definition, "definition");
@@ -68,8 +61,6 @@ public record TrainingPipelineProps(
         private Schedule schedule = Schedule.rate(Duration.days(7));
         private boolean scheduleEnabled = true;
         private Map<String, Object> scheduleInput = Map.of("trigger", "schedule");
-        private boolean driftRetrainingEnabled = true;
-        private IEventBus eventBus;
 
         private Builder() {
         }
@@ -115,19 +106,9 @@ public record TrainingPipelineProps(
             return this;
         }
 
-        public Builder driftRetrainingEnabled(boolean enabled) {
-            this.driftRetrainingEnabled = enabled;
-            return this;
-        }
-
-        public Builder eventBus(IEventBus bus) {
-            this.eventBus = bus;
-            return this;
-        }
-
         public TrainingPipelineProps build() {
             return new TrainingPipelineProps(definition, functions, stateMachineName, logGroupName, logRetention,
-                    schedule, scheduleEnabled, scheduleInput, driftRetrainingEnabled, eventBus);
+                    schedule, scheduleEnabled, scheduleInput);
         }
     }
 }

@@ -32,7 +32,6 @@ class FlywheelAppTest {
         assertThat(settings.scheduleExpression()).isEqualTo("rate(7 days)");
         assertThat(settings.scheduleEnabled()).isFalse();
         assertThat(settings.scheduleInput()).isEmpty();
-        assertThat(settings.driftRetrainingEnabled()).isTrue();
         assertThat(settings.tableDeletionProtection()).isTrue();
         assertThat(settings.nagEnabled()).isTrue();
         assertThat(settings.codeVersion()).isEmpty();
@@ -47,7 +46,6 @@ class FlywheelAppTest {
                 "stage", "Prod",
                 "schedule", "cron(0 3 ? * SUN *)",
                 "scheduleInput", "{\"dataset\": \"credit-g\", \"candidates\": 4}",
-                "driftRetraining", "false",
                 "tableDeletionProtection", false,
                 "nag", "no");
         AppSettings settings = AppSettings.from(context::get, Map.of(
@@ -61,7 +59,6 @@ class FlywheelAppTest {
         assertThat(settings.scheduleEnabled()).isTrue();
         assertThat(settings.scheduleInput()).containsExactly(Map.entry("dataset", "credit-g"),
                 Map.entry("candidates", 4));
-        assertThat(settings.driftRetrainingEnabled()).isFalse();
         assertThat(settings.tableDeletionProtection()).isFalse();
         assertThat(settings.nagEnabled()).isFalse();
         assertThat(settings.codeVersion()).isEqualTo("0123abc");
@@ -91,6 +88,8 @@ class FlywheelAppTest {
                 .hasMessageContaining("scheduled retraining needs the pipeline input");
         assertThatThrownBy(() -> AppSettings.from(key -> key.equals("nag") ? "maybe" : null, Map.of()))
                 .hasMessageContaining("'nag' must be true or false");
+        assertThatThrownBy(() -> AppSettings.from(key -> key.equals("driftRetraining") ? "false" : null, Map.of()))
+                .hasMessageContaining("'driftRetraining' is gone").hasMessageContaining("\"retrain\" section");
         assertThatThrownBy(() -> FlywheelStackProps.builder().stage("prod_eu").definition("{}").build())
                 .hasMessageContaining("stage must be");
     }

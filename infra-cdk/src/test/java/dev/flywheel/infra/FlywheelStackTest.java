@@ -157,7 +157,7 @@ class FlywheelStackTest {
         template.resourceCountIs("AWS::Lambda::Function", 15);
         template.resourceCountIs("AWS::Lambda::Alias", 15);
         template.resourceCountIs("AWS::StepFunctions::StateMachine", 2);
-        template.resourceCountIs("AWS::Events::Rule", 3);
+        template.resourceCountIs("AWS::Events::Rule", 2);
         template.resourceCountIs("AWS::CloudWatch::Alarm", 7);
         template.resourceCountIs("AWS::CloudWatch::Dashboard", 1);
         template.resourceCountIs("AWS::SNS::Topic", 0);
@@ -189,15 +189,12 @@ class FlywheelStackTest {
     }
 
     @Test
-    void stack_retrainsWeeklyWithTheGivenInputAndOnDriftByDefault() {
+    void stack_retrainsWeeklyWithTheGivenInput_andHasNoDriftEventRule() {
         template.hasResourceProperties("AWS::Events::Rule", Map.of(
                 "ScheduleExpression", "rate(7 days)",
                 "State", "ENABLED",
                 "Targets", List.of(Match.objectLike(Map.of("Input", SCHEDULE_INPUT)))));
-        template.hasResourceProperties("AWS::Events::Rule", Map.of(
-                "EventPattern", Map.of("source", List.of("flywheel.monitoring"), "detail-type",
-                        List.of("DriftDetected")),
-                "State", "ENABLED"));
+        assertThat(template.findResources("AWS::Events::Rule").toString()).doesNotContain("EventPattern");
     }
 
     @Test
