@@ -2,6 +2,8 @@ package dev.flywheel.infra;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,15 +23,34 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CdkCliSynthTest {
     private static final Path CDK = Path.of("node_modules", ".bin", "cdk");
+    private static final Path CDKLOCAL = Path.of("node_modules", ".bin", "cdklocal");
 
-    @Test
-    void theCdkCliSynthesisesTheAppOffline(@TempDir Path work) throws IOException, InterruptedException {
-        if (!Files.isExecutable(CDK)) {
+    private static void requireInstalled(Path tool) {
+        if (!Files.isExecutable(tool)) {
             boolean required = "true".equals(System.getenv("CI"));
-            String why = "no " + CDK + ": the build's npm ci installs it (skipped with -Dflywheel.skipNpm=true)";
+            String why = "no " + tool + ": the build's npm ci installs it (skipped with -Dflywheel.skipNpm=true)";
             assertThat(required).as(why).isFalse();
             Assumptions.abort(why);
         }
+    }
+
+    /** localstack/deploy.sh deploys with cdklocal: it must load, and wrap the CDK CLI this module pins. */
+    @Test
+    void cdklocalWrapsThePinnedCdkCli(@TempDir Path work) throws IOException, InterruptedException {
+        requireInstalled(CDKLOCAL);
+        JsonNode pins = new ObjectMapper().readTree(Path.of("package.json").toFile()).path("devDependencies");
+        Process process = new ProcessBuilder(CDKLOCAL.toString(), "--version").redirectErrorStream(true)
+                .redirectOutput(work.resolve("version.log").toFile()).start();
+        assertThat(process.waitFor(2, TimeUnit.MINUTES)).as("cdklocal --version finished").isTrue();
+        String printed = Files.readString(work.resolve("version.log"));
+        assertThat(process.exitValue()).as(printed).isZero();
+        assertThat(printed).contains("cdklocal v" + pins.path("aws-cdk-local").asText(),
+                "cdk cli version v" + pins.path("aws-cdk").asText());
+    }
+
+    @Test
+    void theCdkCliSynthesisesTheAppOffline(@TempDir Path work) throws IOException, InterruptedException {
+        requireInstalled(CDK);
         Path functions = work.resolve("functions");
         for (String module : FlywheelStack.MODULES) {
             Path jar = functions.resolve(module).resolve("target").resolve("flywheel-" + module + "-function.jar");

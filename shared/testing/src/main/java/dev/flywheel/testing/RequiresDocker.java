@@ -22,7 +22,7 @@ public final class RequiresDocker implements ExecutionCondition {
         }
         if (reason.isPresent()) {
             String why = "skipped " + context.getDisplayName() + ": " + reason.get()
-                    + "; it runs where Docker does (the AWS adapter tests ran against moto instead)";
+                    + "; it runs where Docker does";
             System.out.println("[INFO] " + why);
             return ConditionEvaluationResult.disabled(why);
         }
