@@ -52,7 +52,7 @@ public final class DriftMonitor extends Construct {
         TrainingPipeline.requireEveryPlaceholderBound(props.definition(), substitutions);
 
         LogGroup logGroup = LogGroup.Builder.create(this, "ExecutionLogs")
-                .logGroupName("/aws/vendedlogs/states/" + props.stateMachineName())
+                .logGroupName(Stage.stateMachineLogGroup(props.stateMachineName()))
                 .retention(props.logRetention())
                 .removalPolicy(RemovalPolicy.DESTROY)
                 .build();

@@ -37,45 +37,56 @@ public final class FlywheelStack extends Stack {
         super(scope, id, StackProps.builder()
                 .stackName(props.stackName())
                 .env(props.env())
-                .description("Flywheel (" + props.stage() + "): artifact bucket, metadata table, training "
-                        + "and registry functions and the training pipeline with scheduled and drift-triggered "
-                        + "retraining")
+                .description("Flywheel (" + props.stage() + "): artifact bucket and metadata table, the training "
+                        + "pipeline on a schedule, the inference API with a canary rollout, the daily drift monitor "
+                        + "that retrains on drift, alarms and a dashboard")
                 .build());
-        Tags.of(this).add("project", "flywheel");
-        Tags.of(this).add("flywheel:stage", props.stage());
+        Stage stage = Stage.of(props.stage());
+        stage.tags().forEach((key, value) -> Tags.of(this).add(key, value));
 
         dataStore = new DataStore(this, "DataStore", props.dataStore());
         Map<String, Code> pipelineCode = new LinkedHashMap<>(props.moduleCode());
         pipelineCode.keySet().retainAll(PipelineFunctions.MODULES);
-        StageDefaults stageDefaults = StageDefaults.of(props.stage());
         functions = new PipelineFunctions(this, "Functions", PipelineFunctionsProps.builder()
-                .logRetention(stageDefaults.logRetention())
+                .logRetention(stage.logRetention())
                 .bucket(dataStore.artifactBucket())
                 .table(dataStore.metadataTable())
                 .code(pipelineCode)
                 .codeVersion(props.codeVersion())
                 .build());
         trainingPipeline = new TrainingPipeline(this, "TrainingPipeline", TrainingPipelineProps.builder()
-                .logRetention(stageDefaults.logRetention())
+                .logRetention(stage.logRetention())
                 .definition(props.definition())
                 .functions(functions.aliases())
-                .stateMachineName("flywheel-" + props.stage() + "-training")
-                .logGroupName("/aws/vendedlogs/states/flywheel-" + props.stage() + "-training")
+                .stateMachineName(stage.resourceName("training"))
+                .logGroupName(Stage.stateMachineLogGroup(stage.resourceName("training")))
                 .schedule(props.schedule())
                 .scheduleEnabled(props.scheduleEnabled())
-                .scheduleInput(stageDefaults.pipelineInput(props.scheduleInput()))
+                .scheduleInput(stage.pipelineInput(props.scheduleInput()))
                 .build());
 
-        driftMonitor = new DriftMonitor(this, "DriftMonitor", new DriftMonitorProps(props.driftDefinition(),
-                functions.aliases(), trainingPipeline.stateMachine(), dataStore.artifactBucket(),
-                "flywheel-" + props.stage() + "-drift-monitor", stageDefaults.logRetention(),
-                Schedule.rate(Duration.days(1)), !props.monitorInput().isEmpty(),
-                stageDefaults.monitorInput(props.monitorInput())));
+        driftMonitor = new DriftMonitor(this, "DriftMonitor", DriftMonitorProps.builder()
+                .definition(props.driftDefinition())
+                .functions(functions.aliases())
+                .trainingPipeline(trainingPipeline.stateMachine())
+                .bucket(dataStore.artifactBucket())
+                .stateMachineName(stage.resourceName("drift-monitor"))
+                .logRetention(stage.logRetention())
+                .schedule(Schedule.rate(Duration.days(1)))
+                .scheduleEnabled(!props.monitorInput().isEmpty())
+                .monitorInput(stage.monitorInput(props.monitorInput()))
+                .build());
 
-        serving = new ServingApi(this, "Serving", new ServingApiProps(props.moduleCode().get(ServingApi.MODULE),
-                dataStore.artifactBucket(), dataStore.metadataTable(), props.routes(),
-                "flywheel-" + props.stage() + "-inference", stageDefaults.logRetention(), null, props.codeVersion(),
-                props.apiKeys(), 50, 100, true));
+        serving = new ServingApi(this, "Serving", ServingApiProps.builder()
+                .code(props.moduleCode().get(ServingApi.MODULE))
+                .bucket(dataStore.artifactBucket())
+                .table(dataStore.metadataTable())
+                .routes(props.routes())
+                .apiName(stage.resourceName("inference"))
+                .logRetention(stage.logRetention())
+                .codeVersion(props.codeVersion())
+                .apiKeys(props.apiKeys())
+                .build());
 
         Topic alarmTopic = null;
         if (props.alarmEmail() != null) {
@@ -88,9 +99,15 @@ public final class FlywheelStack extends Stack {
         }
         List<software.amazon.awscdk.services.cloudwatch.IAlarm> owned = new java.util.ArrayList<>(serving.alarms());
         owned.add(driftMonitor.failedAlarm());
-        loopMonitoring = new LoopMonitoring(this, "Monitoring", "flywheel-" + props.stage(),
-                trainingPipeline.stateMachine(), driftMonitor.stateMachine(), serving.api(), serving.alias(), owned,
-                alarmTopic);
+        loopMonitoring = new LoopMonitoring(this, "Monitoring", LoopMonitoringProps.builder()
+                .dashboardName(stage.dashboardName())
+                .training(trainingPipeline.stateMachine())
+                .monitor(driftMonitor.stateMachine())
+                .api(serving.api())
+                .inference(serving.alias())
+                .otherAlarms(owned)
+                .topic(alarmTopic)
+                .build());
 
         output("ArtifactBucketName", dataStore.artifactBucket().getBucketName(),
                 "The bucket of datasets, features, models and captures (FLYWHEEL_BUCKET)");

@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Environment;
@@ -49,14 +48,9 @@ public record FlywheelStackProps(
         boolean apiKeys,
         String alarmEmail) {
 
-    private static final Pattern STAGE = Pattern.compile("[a-z][a-z0-9-]{0,19}");
-
     public FlywheelStackProps {
         Objects.requireNonNull(stage, "stage");
-        if (!STAGE.matcher(stage).matches()) {
-            throw new IllegalArgumentException("stage must be 1-20 lower-case letters, digits or '-', starting "
-                    + "with a letter, got '" + stage + "'");
-        }
+        Stage.of(stage); // checks the name
         Objects.requireNonNull(moduleCode, "moduleCode");
         Objects.requireNonNull(codeVersion, "codeVersion");
         Objects.requireNonNull(definition, "definition");
@@ -76,7 +70,7 @@ public record FlywheelStackProps(
 
     /** The stack's name in CloudFormation: {@code Flywheel-<stage>}. */
     public String stackName() {
-        return "Flywheel-" + stage;
+        return Stage.of(stage).stackName();
     }
 
     public static final class Builder {

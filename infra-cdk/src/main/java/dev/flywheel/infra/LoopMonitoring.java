@@ -3,7 +3,6 @@ package dev.flywheel.infra;
 import java.util.ArrayList;
 import java.util.List;
 
-
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.apigateway.RestApi;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
@@ -36,14 +35,14 @@ public final class LoopMonitoring extends Construct {
     private final List<Alarm> alarms = new ArrayList<>();
     private final Dashboard dashboard;
 
-    /**
-     * @param otherAlarms the alarms other constructs own (the drift monitor's, the rollout's), shown and notified
-     * @param topic       where alarms notify, or null
-     */
-    public LoopMonitoring(Construct scope, String id, String dashboardName, IStateMachine training,
-                          IStateMachine monitor, RestApi api, IAlias inference, List<? extends IAlarm> otherAlarms,
-                          ITopic topic) {
+    public LoopMonitoring(Construct scope, String id, LoopMonitoringProps props) {
         super(scope, id);
+        IStateMachine training = props.training();
+        IStateMachine monitor = props.monitor();
+        RestApi api = props.api();
+        IAlias inference = props.inference();
+        List<IAlarm> otherAlarms = props.otherAlarms();
+        ITopic topic = props.topic();
         Metric drift = new Metric(software.amazon.awscdk.services.cloudwatch.MetricProps.builder()
                 .namespace("Flywheel/Drift").metricName("DriftDetected").statistic("Maximum")
                 .period(Duration.hours(1)).build());
@@ -73,7 +72,7 @@ public final class LoopMonitoring extends Construct {
         List<IAlarm> all = new ArrayList<>(alarms);
         all.addAll(otherAlarms);
 
-        dashboard = Dashboard.Builder.create(this, "Dashboard").dashboardName(dashboardName).build();
+        dashboard = Dashboard.Builder.create(this, "Dashboard").dashboardName(props.dashboardName()).build();
         dashboard.addWidgets(TextWidget.Builder.create().width(24).height(1)
                 .markdown("## Flywheel: train → serve → monitor → retrain").build());
         dashboard.addWidgets(AlarmStatusWidget.Builder.create().title("Alarms").alarms(all).width(24).build());
@@ -112,5 +111,4 @@ public final class LoopMonitoring extends Construct {
     public Dashboard dashboard() {
         return dashboard;
     }
-
 }

@@ -5,7 +5,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import software.amazon.awscdk.CfnElement;
 import software.amazon.awscdk.Stack;
@@ -30,9 +33,63 @@ final class TestFixtures {
     static Map<String, Code> fakeModuleCode() {
         Map<String, Code> code = new LinkedHashMap<>();
         for (String module : PipelineFunctions.MODULES) {
-            code.put(module, Code.fromAsset(codeDir(module).toString()));
+            code.put(module, fakeCode(module));
         }
         return code;
+    }
+
+    /** Stand-in code of one function module (such as {@link ServingApi#MODULE}). */
+    static Code fakeCode(String module) {
+        return Code.fromAsset(codeDir(module).toString());
+    }
+
+    /** The inference API's routes, from docs/openapi.json as the app reads them. */
+    static List<String> openApiRoutes() {
+        try {
+            return ServingApi.routes(new ObjectMapper().readTree(read(Path.of("..", "docs", "openapi.json"))));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * What the serving, drift and monitoring constructs are built on in their own tests: the data store, the
+     * functions (stand-in code) and the training pipeline (the fixture definition, default triggers).
+     */
+    record Loop(Stack stack, DataStore dataStore, PipelineFunctions functions, TrainingPipeline training) {
+        static Loop in(Stack stack) {
+            DataStore dataStore = new DataStore(stack, "DataStore", DataStoreProps.builder().build());
+            PipelineFunctions functions = new PipelineFunctions(stack, "Functions", PipelineFunctionsProps.builder()
+                    .bucket(dataStore.artifactBucket())
+                    .table(dataStore.metadataTable())
+                    .code(fakeModuleCode())
+                    .build());
+            TrainingPipeline training = new TrainingPipeline(stack, "TrainingPipeline", TrainingPipelineProps.builder()
+                    .definition(fixtureDefinition())
+                    .functions(functions.aliases())
+                    .build());
+            return new Loop(stack, dataStore, functions, training);
+        }
+
+        /** A drift monitor over this loop, with the shared definition; the rest as the test sets it. */
+        DriftMonitorProps.Builder driftMonitor(String stateMachineName) {
+            return DriftMonitorProps.builder()
+                    .definition(read(AppSettings.DEFAULT_DRIFT_DEFINITION))
+                    .functions(functions.aliases())
+                    .trainingPipeline(training.stateMachine())
+                    .bucket(dataStore.artifactBucket())
+                    .stateMachineName(stateMachineName);
+        }
+
+        /** The inference API over this loop's stores, with docs/openapi.json's routes. */
+        ServingApiProps.Builder serving(String apiName) {
+            return ServingApiProps.builder()
+                    .code(fakeCode(ServingApi.MODULE))
+                    .bucket(dataStore.artifactBucket())
+                    .table(dataStore.metadataTable())
+                    .routes(openApiRoutes())
+                    .apiName(apiName);
+        }
     }
 
     /** The logical ID of {@code construct}'s CloudFormation resource in {@code stack}'s template. */
