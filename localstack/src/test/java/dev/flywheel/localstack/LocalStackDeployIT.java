@@ -20,7 +20,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.testcontainers.containers.localstack.LocalStackContainer;
-import org.testcontainers.utility.DockerImageName;
 
 /**
  * The LocalStack path end to end, as a user takes it (README, docs/deploy.md): {@code localstack/deploy.sh} deploys
@@ -39,7 +38,7 @@ class LocalStackDeployIT {
     @BeforeAll
     static void start() {
         // Every service (lazily started): CloudFormation, SSM, ECR and STS for the CDK bootstrap besides the app's.
-        LOCALSTACK = new LocalStackContainer(DockerImageName.parse("localstack/localstack:3.8.1"))
+        LOCALSTACK = new LocalStackContainer(LocalStackImage.IMAGE)
                 .withEnv("LAMBDA_RUNTIME_ENVIRONMENT_TIMEOUT", "60");
         LOCALSTACK.start();
     }

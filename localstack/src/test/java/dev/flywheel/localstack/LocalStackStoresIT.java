@@ -18,7 +18,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.testcontainers.containers.localstack.LocalStackContainer;
-import org.testcontainers.utility.DockerImageName;
 
 /**
  * Flywheel's stores, configured as a deployed function configures them (FLYWHEEL_MODE=aws), against LocalStack.
@@ -30,7 +29,7 @@ class LocalStackStoresIT {
 
     @BeforeAll
     static void start() {
-        LOCALSTACK = new LocalStackContainer(DockerImageName.parse("localstack/localstack:3.8.1"))
+        LOCALSTACK = new LocalStackContainer(LocalStackImage.IMAGE)
                 .withServices(LocalStackContainer.Service.S3, LocalStackContainer.Service.DYNAMODB);
         LOCALSTACK.start();
     }

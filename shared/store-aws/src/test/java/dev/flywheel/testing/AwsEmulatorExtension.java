@@ -37,7 +37,8 @@ import org.testcontainers.utility.DockerImageName;
  */
 public final class AwsEmulatorExtension implements BeforeAllCallback, ParameterResolver {
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(AwsEmulatorExtension.class);
-    private static final String LOCALSTACK_IMAGE = "localstack/localstack:3.8.1";
+    /** The LocalStack image every test runs (localstack/docker-compose.yml pins the same; a test checks). */
+    public static final String LOCALSTACK_IMAGE = "localstack/localstack:3.8.1";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
     @Override
