@@ -65,17 +65,22 @@ public final class DriftRunner {
             return out;
         }
 
+        /** The error and the first line (or Lambda error message) of its cause: "Flywheel.MonitorFailed: no model". */
         private static String failure(ExecutionResult result) {
             String message = dev.flywheel.lambda.LambdaErrors.message(result.cause());
-            return message == null || message.isBlank() ? "" : ": " + message;
+            String error = result.error() == null ? "" : result.error();
+            String cause = message == null || message.isBlank() ? "" : message;
+            return error.isEmpty() || cause.isEmpty() ? error + cause : error + ": " + cause;
         }
 
         /** For people: the verdict, the decision, the report's place, and what to run next. */
         public void print() {
+            String see = "see: flywheel executions show " + execution.executionId();
             if (execution.status() != ExecutionStatus.SUCCEEDED && report().isMissingNode()) {
-                System.out.println("FAILED  drift monitor execution " + execution.executionId() + ": "
-                        + execution.error() + failure(execution));
-                System.out.println("  see: flywheel executions show " + execution.executionId());
+                String failure = failure(execution);
+                System.out.println(execution.status().name() + "  drift monitor execution " + execution.executionId()
+                        + (failure.isEmpty() ? "" : ": " + failure));
+                System.out.println("  " + see);
                 return;
             }
             JsonNode r = report();
@@ -98,7 +103,11 @@ public final class DriftRunner {
             rows.add(List.of("html", uri.startsWith("file:") ? java.nio.file.Path.of(java.net.URI.create(uri))
                     .toString() : uri));
             rows.add(List.of("execution", execution.executionId() + " " + execution.status().name()));
+            if (execution.status() != ExecutionStatus.SUCCEEDED) {
+                rows.add(List.of("error", failure(execution)));
+            }
             Output.table(List.of("", ""), rows);
+            System.out.println(see);
         }
     }
 }

@@ -45,10 +45,9 @@ class InterruptedWorkTest {
     private Process startPipeline(ObjectNode input) throws IOException {
         Path definition = Files.writeString(dir.resolve("training-pipeline.asl.json"), PipelineRunner.definition());
         Path inputFile = Files.writeString(dir.resolve("input.json"), input.toString());
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Djava.io.tmpdir=" + tmp(), "-cp", System.getProperty("java.class.path"),
-                FlywheelCli.class.getName(), "executions", "start", "--definition", definition.toString(),
-                "--input", "@" + inputFile, "--name", "training-pipeline", "--home", home().toString());
+        List<String> command = CliRunner.childCommand(List.of("-Djava.io.tmpdir=" + tmp()), "executions", "start",
+                "--definition", definition.toString(), "--input", "@" + inputFile, "--name", "training-pipeline",
+                "--home", home().toString());
         return new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("child.log").toFile()).start();
     }

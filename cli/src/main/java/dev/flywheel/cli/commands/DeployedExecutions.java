@@ -19,11 +19,14 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What {@code executions list|show} and {@code approve|reject} do with {@code FLYWHEEL_MODE=aws}: they read and
- * answer the executions of the deployed state machines through Step Functions ({@link RemoteExecutions}), and print
- * them as the local commands print the embedded runtime's.
+ * What {@code executions list|show|stop} and {@code approve|reject} do with {@code FLYWHEEL_MODE=aws}: they read,
+ * stop and answer the executions of the deployed state machines through Step Functions ({@link RemoteExecutions}),
+ * and print them as the local commands print the embedded runtime's.
  */
 public final class DeployedExecutions {
+    /** The error a stopped execution ends with: the one {@code executions abort} records locally. */
+    static final String STOPPED = "Flywheel.Aborted";
+
     private DeployedExecutions() {
     }
 
@@ -82,7 +85,11 @@ public final class DeployedExecutions {
      */
     public static RemoteExecutions.Execution find(RemoteExecutions remote, FlywheelConfig config, String id) {
         if (id.startsWith("arn:")) {
-            return remote.describe(id);
+            try {
+                return remote.describe(id);
+            } catch (NotFoundException e) {
+                throw new NotFoundException(e.getMessage() + " (`flywheel executions list` lists them)");
+            }
         }
         for (String stateMachine : stateMachines(config)) {
             String arn = stateMachine.replaceFirst(":stateMachine:", ":execution:") + ":" + id;
@@ -95,6 +102,21 @@ public final class DeployedExecutions {
         throw new NotFoundException("no execution named '" + id + "' of " + String.join(" or ",
                 stateMachines(config).stream().map(DeployedExecutions::name).toList())
                 + " in Step Functions (`flywheel executions list` lists them)");
+    }
+
+    /**
+     * Stops the running execution {@code id} (as {@link #find} finds it) with StopExecution, and describes it again.
+     * One that has ended already is refused: Step Functions would take the call and change nothing.
+     */
+    static RemoteExecutions.Execution stop(RemoteExecutions remote, FlywheelConfig config, String id, String cause) {
+        RemoteExecutions.Execution execution = find(remote, config, id);
+        if (!"RUNNING".equals(execution.status())) {
+            throw new IllegalStateException("execution " + execution.name() + " of " + name(execution.stateMachineArn())
+                    + " ended already (" + execution.status() + (execution.stoppedAt() == null ? ""
+                    : " at " + execution.stoppedAt()) + "): there is nothing to stop");
+        }
+        remote.stop(execution.executionArn(), STOPPED, cause);
+        return remote.describe(execution.executionArn());
     }
 
     /** Every event of an execution's history, read as the embedded runtime's events. */

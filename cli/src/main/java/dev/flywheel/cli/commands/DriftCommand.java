@@ -8,6 +8,12 @@ import dev.flywheel.cli.Interruption;
 import dev.flywheel.cli.Output;
 import dev.flywheel.cli.Progress;
 import dev.flywheel.cli.Workspace;
+import dev.flywheel.cli.remote.RemoteExecutions;
+import dev.flywheel.cli.remote.RemoteRuns;
+import dev.flywheel.cli.remote.StepFunctionsExecutions;
+import dev.flywheel.config.FlywheelConfig;
+import dev.flywheel.store.Stores;
+import dev.flywheel.store.aws.AwsStores;
 import dev.flywheel.cli.serving.ApiGatewayProxy;
 import dev.flywheel.cli.serving.InstanceFile;
 import dev.flywheel.cli.serving.ModelInputs;
@@ -27,7 +33,6 @@ import dev.flywheel.monitoring.report.DriftDocument;
 import dev.flywheel.serving.Prediction;
 import dev.flywheel.serving.online.InferenceService;
 import dev.flywheel.statemachines.runtime.ExecutionListener;
-import dev.flywheel.statemachines.runtime.ExecutionResult;
 import java.awt.Desktop;
 import java.io.IOException;
 import java.io.InputStream;
@@ -181,7 +186,8 @@ public final class DriftCommand {
             description = {"Run the drift-monitor state machine over a model's captured traffic.",
                     "The same definition Step Functions runs: plan the window, profile its capture batches (a Map), "
                             + "score and report, decide, and on drift start the training pipeline (with "
-                            + "--retrain-input), under a cooldown."})
+                            + "--retrain-input), under a cooldown. With --deployed the deployed drift monitor runs "
+                            + "it, followed here."})
     public static final class Run implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -206,14 +212,37 @@ public final class DriftCommand {
                         + "nothing retrains.")
         Path retrainInput;
         @Option(names = "--retrain-data", paramLabel = "URI",
-                description = "The data to retrain on (default: the window's captures that got feedback).")
+                description = "The data to retrain on (default: the window's captures that got feedback). With "
+                        + "--deployed an s3:// URI in the artifact bucket, or a local file, uploaded there first.")
         String retrainData;
         @Option(names = "--cooldown-hours", paramLabel = "H", description = "No second retraining within H hours (default: 24).")
         Double cooldownHours;
+        @Option(names = "--deployed",
+                description = "Run the deployed drift monitor (Step Functions, FLYWHEEL_MODE=aws and "
+                        + "FLYWHEEL_DRIFT_STATE_MACHINE_ARN) instead of this machine, and follow it here.")
+        boolean deployed;
 
         @Override
         public Integer call() throws IOException {
             CommonOptions common = CommonOptions.of(spec);
+            ObjectNode input = input();
+            if (deployed) {
+                return runDeployed(common, input);
+            }
+            try (Workspace workspace = Workspace.openExisting(common.home()); var notice = Interruption.notice()) {
+                check(workspace.stores(), input);
+                ExecutionListener progress = common.json() ? ExecutionListener.none()
+                        : new Progress(System.err, Progress.homeOption(common.home()));
+                return finish(common, DriftRunner.run(workspace, input, progress));
+            }
+        }
+
+        /**
+         * The monitor's input from the options ({@link DriftSteps.MonitorInput}'s fields), each option checked: the
+         * same for a local and a deployed run, before anything starts. With {@code --deployed} a local
+         * {@code --retrain-data} file stays a path here; {@link #runDeployed} uploads it.
+         */
+        private ObjectNode input() throws IOException {
             java.time.Instant from = instant("--since", since);
             java.time.Instant to = instant("--until", until);
             if (from != null && to != null && !from.isBefore(to)) {
@@ -259,29 +288,49 @@ public final class DriftCommand {
                 ObjectNode retrain = input.putObject("retrain");
                 retrain.set("pipelineInput", pipeline);
                 if (retrainData != null) {
-                    retrain.put("source", dataUri(retrainData));
+                    retrain.put("source", deployed ? deployedData(retrainData) : dataUri(retrainData));
                 }
             } else if (retrainData != null) {
                 throw new ParameterException(spec.commandLine(), "--retrain-data needs --retrain-input");
             }
-            try (Workspace workspace = Workspace.openExisting(common.home()); var notice = Interruption.notice()) {
-                // An unknown model or one without a champion is said before an execution starts and fails on it.
-                try {
-                    new DriftMonitor(workspace.stores(), Clock.systemUTC())
-                            .check(Json.convert(input, DriftSteps.MonitorInput.class));
-                } catch (dev.flywheel.domain.InvalidInputException e) {
-                    throw new ParameterException(spec.commandLine(), e.getMessage());
-                }
-                ExecutionListener progress = common.json() ? ExecutionListener.none()
-                        : new Progress(System.err, Progress.homeOption(common.home()));
-                DriftRunner.Outcome outcome = DriftRunner.run(workspace, input, progress);
-                if (common.json()) {
-                    Output.json(outcome.toJson());
-                } else {
-                    outcome.print();
-                }
-                return outcome.execution().status() == ExecutionStatus.SUCCEEDED ? 0 : 1;
+            return input;
+        }
+
+        /** An unknown model, one without a champion or a policy naming no feature of it: said before anything starts. */
+        private void check(Stores stores, ObjectNode input) {
+            try {
+                new DriftMonitor(stores, Clock.systemUTC()).check(Json.convert(input, DriftSteps.MonitorInput.class));
+            } catch (dev.flywheel.domain.InvalidInputException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
             }
+        }
+
+        /**
+         * The deployed drift monitor: the input checked against the deployed stores, a local --retrain-data file
+         * uploaded, StartExecution, and the execution followed with the local run's step lines and outcome.
+         */
+        private int runDeployed(CommonOptions common, ObjectNode input) {
+            FlywheelConfig config = DeployedRuns.config(spec, DeployedRuns.Machine.DRIFT);
+            try (Stores stores = AwsStores.open(config, Clock.systemUTC());
+                 RemoteExecutions remote = StepFunctionsExecutions.create(config)) {
+                check(stores, input);
+                if (input.path("retrain").has("source")) {
+                    ((ObjectNode) input.get("retrain")).put("source", DeployedRuns.source(spec, "--retrain-data",
+                            retrainData, stores.artifacts(), common.json()));
+                }
+                String executionArn = RemoteRuns.start(remote, DeployedRuns.Machine.DRIFT.arn(config), input);
+                return finish(common, new DriftRunner.Outcome(DeployedRuns.follow(remote, executionArn,
+                        "Running the deployed drift monitor over the captures of model " + name, common.json())));
+            }
+        }
+
+        private int finish(CommonOptions common, DriftRunner.Outcome outcome) {
+            if (common.json()) {
+                Output.json(outcome.toJson());
+            } else {
+                outcome.print();
+            }
+            return outcome.execution().status() == ExecutionStatus.SUCCEEDED ? 0 : 1;
         }
 
         private java.time.Instant instant(String option, String text) {
@@ -303,6 +352,23 @@ public final class DriftCommand {
             }
             Path file = ExecutionsCommand.readableFile(spec, "--retrain-data", Path.of(text));
             return file.toAbsolutePath().normalize().toUri().toString();
+        }
+
+        /**
+         * --retrain-data for the deployed pipeline, checked: an s3:// object (whether it is in the artifact bucket is
+         * checked against the bucket), or a readable local file to upload; the deployed Ingest reads nothing else.
+         */
+        private String deployedData(String text) {
+            if (text.startsWith("s3://")) {
+                DeployedRuns.requireObject(spec, "--retrain-data", text);
+                return text;
+            }
+            if (text.contains("://")) {
+                throw new ParameterException(spec.commandLine(), "--retrain-data " + text + ": the deployed "
+                        + "pipeline reads the artifact bucket only: give an s3:// URI there, or a local file to upload");
+            }
+            ExecutionsCommand.readableFile(spec, "--retrain-data", Path.of(text));
+            return text;
         }
     }
 

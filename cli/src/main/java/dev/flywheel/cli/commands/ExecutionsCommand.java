@@ -34,9 +34,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "executions", mixinStandardHelpOptions = true, description = "Run any state machine definition; list and show executions.",
+@Command(name = "executions", mixinStandardHelpOptions = true, description = "Run any state machine definition; list, show and stop executions.",
         subcommands = {ExecutionsCommand.Start.class, ExecutionsCommand.ListExecutions.class, ExecutionsCommand.Show.class,
-                ExecutionsCommand.Abort.class})
+                ExecutionsCommand.Abort.class, ExecutionsCommand.Stop.class})
 public final class ExecutionsCommand {
 
     @Command(name = "start", mixinStandardHelpOptions = true,
@@ -177,21 +177,87 @@ public final class ExecutionsCommand {
                                 + (execution.owner() == null ? "process" : execution.owner().describe())
                                 + ": stop that process (Ctrl-C), which records it as aborted");
                     }
-                    String cause = "aborted by hand: its " + execution.owner().describe() + " was gone";
-                    ExecutionRecord done = executions.abort(execution.id(), cause, java.time.Instant.now());
-                    int runs = workspace.stores().registries().runs().failUnfinished(null, execution.id(),
-                            "aborted: the execution's process was gone", java.time.Instant.now());
-                    aborted.addObject().put("executionId", done.id()).put("status", done.status().name())
-                            .put("runsFailed", runs);
-                    if (!common.json()) {
-                        System.out.println("aborted " + done.id() + (runs > 0 ? " and failed its " + runs
-                                + " unfinished run(s)" : ""));
-                    }
+                    aborted.add(abortAbandoned(workspace, execution, common.json()));
                 }
                 if (common.json()) {
                     Output.json(aborted);
                 } else if (targets.isEmpty()) {
                     System.out.println("no abandoned execution");
+                }
+                return 0;
+            }
+        }
+    }
+
+    /**
+     * Records an execution whose process is gone as aborted and fails its unfinished runs; says so unless
+     * {@code quiet}; returns {@code executionId}, {@code status} and {@code runsFailed}.
+     */
+    static ObjectNode abortAbandoned(Workspace workspace, ExecutionRecord execution, boolean quiet) {
+        String cause = "aborted by hand: its " + execution.owner().describe() + " was gone";
+        ExecutionRecord done = workspace.stores().registries().executions().abort(execution.id(), cause,
+                java.time.Instant.now());
+        int runs = workspace.stores().registries().runs().failUnfinished(null, execution.id(),
+                "aborted: the execution's process was gone", java.time.Instant.now());
+        if (!quiet) {
+            System.out.println("aborted " + done.id() + (runs > 0 ? " and failed its " + runs
+                    + " unfinished run(s)" : ""));
+        }
+        return Json.object().put("executionId", done.id()).put("status", done.status().name()).put("runsFailed", runs);
+    }
+
+    @Command(name = "stop", mixinStandardHelpOptions = true,
+            description = {"Stop a running execution of the deployed state machines (FLYWHEEL_MODE=aws): Step "
+                    + "Functions' StopExecution; it ends ABORTED.",
+                    "A local execution runs inside the flywheel process that started it: Ctrl-C there stops it "
+                            + "(one whose process is gone is recorded as aborted here, as `executions abort` does)."})
+    public static final class Stop implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Parameters(paramLabel = "ID", description = "The execution: its id as `executions list` prints it "
+                + "(deployed: its name), or its ARN.")
+        String id;
+        @Option(names = "--cause", paramLabel = "TEXT", defaultValue = "stopped with flywheel executions stop",
+                description = "Why, kept with the execution as its cause (default: ${DEFAULT-VALUE}).")
+        String cause;
+
+        private CommonOptions common() {
+            return CommonOptions.of(spec);
+        }
+
+        @Override
+        public Integer call() {
+            FlywheelConfig config = ApprovalCommands.config(common());
+            if (config.mode() == FlywheelConfig.Mode.AWS) {
+                try (RemoteExecutions remote = StepFunctionsExecutions.create(config)) {
+                    RemoteExecutions.Execution stopped = DeployedExecutions.stop(remote, config, id, cause);
+                    if (common().json()) {
+                        Output.json(DeployedExecutions.json(stopped, null));
+                    } else {
+                        System.out.println("stopped " + stopped.executionArn() + ": " + stopped.status()
+                                + (stopped.stoppedAt() == null ? "" : " at " + stopped.stoppedAt()));
+                    }
+                    return 0;
+                }
+            }
+            try (Workspace workspace = Workspace.openExisting(common().home())) {
+                ExecutionRecord execution = workspace.stores().registries().executions().summary(id).orElseThrow(() ->
+                        new dev.flywheel.registry.NotFoundException("no execution with id '" + id + "' (`flywheel "
+                                + "executions list` lists them)"));
+                if (execution.status().isTerminal()) {
+                    throw new IllegalStateException("execution " + id + " ended already (" + execution.status()
+                            + "): there is nothing to stop");
+                }
+                if (!execution.abandoned()) {
+                    throw new ParameterException(spec.commandLine(), "execution " + id + " runs inside the flywheel "
+                            + "process that started it" + (execution.owner() == null ? ""
+                            : " (" + execution.owner().describe() + ")") + ": stop it there with Ctrl-C (or SIGTERM), "
+                            + "which records it as ABORTED; `executions stop` stops deployed executions "
+                            + "(FLYWHEEL_MODE=aws)");
+                }
+                ObjectNode aborted = abortAbandoned(workspace, execution, common().json());
+                if (common().json()) {
+                    Output.json(aborted);
                 }
                 return 0;
             }

@@ -20,7 +20,6 @@ import dev.flywheel.cli.remote.RemoteExecutions;
 import dev.flywheel.cli.remote.RemoteRuns;
 import dev.flywheel.cli.remote.StepFunctionsExecutions;
 import dev.flywheel.config.FlywheelConfig;
-import dev.flywheel.statemachines.runtime.Sleeper;
 import dev.flywheel.store.Stores;
 import dev.flywheel.store.aws.AwsStores;
 import java.time.Clock;
@@ -97,11 +96,8 @@ public final class PipelineCommand {
                         + "the deployed pipeline only (--deployed); here, name a local file");
             }
             data = s3 ? Path.of(dataText.substring(dataText.lastIndexOf('/') + 1)) : Path.of(dataText);
-            if (s3 && (dataText.endsWith("/") || dataText.indexOf('/', "s3://".length()) < 0)) {
-                throw new ParameterException(spec.commandLine(), "--data " + dataText + ": name an object, "
-                        + "s3://BUCKET/KEY");
-            }
             if (s3) {
+                DeployedRuns.requireObject(spec, "--data", dataText);
                 validate();
                 return runDeployed();
             }
@@ -153,43 +149,17 @@ public final class PipelineCommand {
          * input a local run builds, then the execution followed with the same step lines and summary.
          */
         private int runDeployed() {
-            FlywheelConfig config = FlywheelConfig.fromEnvironment();
-            if (config.mode() != FlywheelConfig.Mode.AWS) {
-                throw new ParameterException(spec.commandLine(), "--deployed runs the pipeline deployed to Step "
-                        + "Functions: set FLYWHEEL_MODE=aws, FLYWHEEL_BUCKET, FLYWHEEL_TABLE, AWS_REGION and "
-                        + FlywheelConfig.TRAINING_STATE_MACHINE_ARN + " (the stack outputs, see docs/deploy.md)");
-            }
-            String stateMachine = config.requireTrainingStateMachineArn();
+            FlywheelConfig config = DeployedRuns.config(spec, DeployedRuns.Machine.TRAINING);
+            String stateMachine = DeployedRuns.Machine.TRAINING.arn(config);
             var request = new PipelineRunner.Request(data, dataset, target, model, exclude, id, naValues, task,
                     candidates, requireApproval, seed);
             long started = System.nanoTime();
             try (Stores stores = AwsStores.open(config, Clock.systemUTC());
                  RemoteExecutions remote = StepFunctionsExecutions.create(config)) {
-                String source;
-                if (dataText.startsWith("s3://")) {
-                    try {
-                        stores.artifacts().keyOf(dataText);
-                    } catch (IllegalArgumentException e) {
-                        throw new ParameterException(spec.commandLine(), "--data " + dataText + ": the deployed "
-                                + "Ingest reads the artifact bucket only (" + stores.artifacts().uri("") + "...): copy "
-                                + "the file there, or give a local file to upload");
-                    }
-                    source = dataText;
-                } else {
-                    stores.artifacts().checkAvailable();
-                    source = RemoteRuns.source(dataText, stores.artifacts());
-                    if (!common().json()) {
-                        System.err.println("Uploaded " + dataText + " to " + source);
-                    }
-                }
+                String source = DeployedRuns.source(spec, "--data", dataText, stores.artifacts(), common().json());
                 String executionArn = RemoteRuns.startTraining(remote, stateMachine, request, source);
-                if (!common().json()) {
-                    System.err.println("Running the deployed training pipeline on " + source + "\n  execution "
-                            + executionArn + "\n  (Ctrl-C stops following it, not the execution: `flywheel "
-                            + "executions show " + executionArn.substring(executionArn.lastIndexOf(':') + 1) + "`)");
-                }
-                ExecutionListener progress = common().json() ? ExecutionListener.none() : new Progress(System.err);
-                ExecutionResult result = RemoteRuns.follow(remote, executionArn, progress, Sleeper.system());
+                ExecutionResult result = DeployedRuns.follow(remote, executionArn,
+                        "Running the deployed training pipeline on " + source, common().json());
                 return finish(result, System.nanoTime() - started);
             }
         }

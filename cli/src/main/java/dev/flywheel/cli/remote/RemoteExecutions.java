@@ -5,8 +5,8 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * The executions of a deployed Flywheel, as the CLI drives them: start one, read it and its history, list a state
- * machine's executions, answer a task token. The one port between the commands and Step Functions
+ * The executions of a deployed Flywheel, as the CLI drives them: start one, read it and its history, stop it, list a
+ * state machine's executions, answer a task token. The one port between the commands and Step Functions
  * ({@link StepFunctionsExecutions} is its adapter); events come in the API's own JSON shape
  * ({@code {id, previousEventId, type, timestamp, <type>EventDetails}}), which {@link StepFunctionsHistory} reads.
  */
@@ -29,6 +29,15 @@ public interface RemoteExecutions extends AutoCloseable {
 
     /** One page of a state machine's executions, newest first; {@code nextToken} null for the first page. */
     Page<Execution> list(String stateMachineArn, int maxResults, String nextToken);
+
+    /**
+     * Stops an execution (StopExecution); Step Functions records it as ABORTED with {@code error} and {@code cause}
+     * (either may be null). Step Functions does not refuse an execution that has ended already: look first.
+     *
+     * @return when it stopped
+     * @throws dev.flywheel.registry.NotFoundException when there is no such execution
+     */
+    Instant stop(String executionArn, String error, String cause);
 
     /** @throws TaskTokenRejectedException when Step Functions refuses the token */
     void sendTaskSuccess(String taskToken, String output);

@@ -23,7 +23,7 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Starts the deployed training pipeline and follows an execution of Step Functions with the embedded runtime's
+ * Starts the deployed state machines (the training pipeline, the drift monitor) and follows an execution of Step Functions with the embedded runtime's
  * events, so that a deployed run prints what a local one prints.
  */
 public final class RemoteRuns {
@@ -68,8 +68,16 @@ public final class RemoteRuns {
      */
     public static String startTraining(RemoteExecutions remote, String stateMachineArn, PipelineRunner.Request request,
                                        String source) {
-        return remote.start(stateMachineArn, executionName(Instant.now()),
-                Json.write(PipelineRunner.input(request, source)));
+        return start(remote, stateMachineArn, PipelineRunner.input(request, source));
+    }
+
+    /**
+     * Starts an execution of a deployed state machine with {@code input}, under a new {@link #executionName}.
+     *
+     * @return the execution ARN
+     */
+    public static String start(RemoteExecutions remote, String stateMachineArn, JsonNode input) {
+        return remote.start(stateMachineArn, executionName(Instant.now()), Json.write(input));
     }
 
     /**

@@ -13,6 +13,7 @@ import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.SdkField;
 import software.amazon.awssdk.core.SdkPojo;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -73,10 +74,17 @@ public final class StepFunctionsExecutions implements RemoteExecutions {
             DescribeExecutionResponse d = sfn.describeExecution(b -> b.executionArn(executionArn));
             return new Execution(d.executionArn(), d.name(), d.stateMachineArn(), d.statusAsString(), d.input(),
                     d.output(), d.error(), d.cause(), d.startDate(), d.stopDate());
-        } catch (ExecutionDoesNotExistException e) {
-            throw new NotFoundException("no execution " + executionArn + " in Step Functions");
-        } catch (InvalidArnException e) {
-            throw new NotFoundException("'" + executionArn + "' is not an execution ARN: " + e.awsErrorDetails().errorMessage());
+        } catch (ExecutionDoesNotExistException | InvalidArnException e) {
+            throw noExecution(executionArn, e);
+        }
+    }
+
+    @Override
+    public Instant stop(String executionArn, String error, String cause) {
+        try {
+            return sfn.stopExecution(b -> b.executionArn(executionArn).error(error).cause(cause)).stopDate();
+        } catch (ExecutionDoesNotExistException | InvalidArnException e) {
+            throw noExecution(executionArn, e);
         }
     }
 
@@ -88,7 +96,7 @@ public final class StepFunctionsExecutions implements RemoteExecutions {
             List<JsonNode> events = page.events().stream().map(StepFunctionsExecutions::json).toList();
             return new Page<>(events, blankToNull(page.nextToken()));
         } catch (ExecutionDoesNotExistException e) {
-            throw new NotFoundException("no execution " + executionArn + " in Step Functions");
+            throw noExecution(executionArn, e);
         }
     }
 
@@ -132,9 +140,15 @@ public final class StepFunctionsExecutions implements RemoteExecutions {
     }
 
     private static TaskTokenRejectedException rejected(TaskTokenRejectedException.Reason reason,
-                                                       software.amazon.awssdk.awscore.exception.AwsServiceException e) {
+                                                       AwsServiceException e) {
         String message = e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorMessage();
         return new TaskTokenRejectedException(reason, message, e);
+    }
+
+    private static NotFoundException noExecution(String arn, AwsServiceException e) {
+        return e instanceof InvalidArnException
+                ? new NotFoundException("'" + arn + "' is not an execution ARN: " + e.awsErrorDetails().errorMessage())
+                : new NotFoundException("no execution " + arn + " in Step Functions");
     }
 
     private static IllegalStateException noStateMachine(String arn, RuntimeException e) {

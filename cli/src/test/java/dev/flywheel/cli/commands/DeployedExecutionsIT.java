@@ -2,6 +2,12 @@ package dev.flywheel.cli.commands;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static dev.flywheel.cli.commands.MotoStepFunctions.config;
+import static dev.flywheel.cli.commands.MotoStepFunctions.executeDefinitions;
+import static dev.flywheel.cli.commands.MotoStepFunctions.requireMoto;
+import static dev.flywheel.cli.commands.MotoStepFunctions.sfn;
+import static dev.flywheel.cli.commands.MotoStepFunctions.stateMachine;
+import static dev.flywheel.cli.commands.MotoStepFunctions.withExecutedStateMachine;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.flywheel.cli.PipelineRunner;
@@ -21,12 +27,8 @@ import dev.flywheel.store.aws.AwsStores;
 import dev.flywheel.testing.AwsEmulator;
 import dev.flywheel.testing.AwsEmulatorExtension;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,17 +37,12 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sfn.SfnClient;
 
 /**
@@ -65,38 +62,6 @@ import software.amazon.awssdk.services.sfn.SfnClient;
 @ExtendWith(AwsEmulatorExtension.class)
 class DeployedExecutionsIT {
     private static final Path CREDIT_G = Path.of("../examples/credit-g/credit-g.csv");
-    private static final String ROLE = "arn:aws:iam::123456789012:role/flywheel-it";
-
-    private static void requireMoto(AwsEmulator emulator) {
-        Assumptions.assumeTrue(emulator.kind().equals("moto"), "skipped: Step Functions is emulated by moto only "
-                + "(LocalStack here starts with S3 and DynamoDB)");
-    }
-
-    private static FlywheelConfig config(AwsEmulator emulator, String bucket, String training, String drift) {
-        var env = new java.util.HashMap<String, String>(Map.of(FlywheelConfig.MODE, "aws", FlywheelConfig.BUCKET,
-                bucket, FlywheelConfig.TABLE, "unused", FlywheelConfig.REGION, "us-east-1", FlywheelConfig.ENDPOINT,
-                emulator.endpoint().toString(), FlywheelConfig.TRAINING_STATE_MACHINE_ARN, training));
-        if (drift != null) {
-            env.put(FlywheelConfig.DRIFT_STATE_MACHINE_ARN, drift);
-        }
-        return FlywheelConfig.from(env);
-    }
-
-    private static SfnClient sfn(AwsEmulator emulator) {
-        return SfnClient.builder().region(Region.US_EAST_1).endpointOverride(emulator.endpoint())
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-                .build();
-    }
-
-    /** moto's switch between "run nothing, fabricate a history" and "run the definition". */
-    private static void executeDefinitions(AwsEmulator emulator, boolean execute) throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        emulator.endpoint().resolve("/moto-api/config"))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"stepfunctions\": {\"execute_state_machine\": "
-                        + execute + "}}")).header("Content-Type", "application/json").build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isLessThan(300);
-    }
 
     /** The deployed definition with every ${...} placeholder bound to a dummy ARN. */
     private static String trainingDefinition() {
@@ -119,11 +84,9 @@ class DeployedExecutionsIT {
         String training;
         String drift;
         try (SfnClient sfn = sfn(emulator)) {
-            training = sfn.createStateMachine(b -> b.name("flywheel-it-training-" + UUID.randomUUID())
-                    .definition(trainingDefinition()).roleArn(ROLE)).stateMachineArn();
-            drift = sfn.createStateMachine(b -> b.name("flywheel-it-drift-" + UUID.randomUUID())
-                    .definition("{\"StartAt\":\"P\",\"States\":{\"P\":{\"Type\":\"Pass\",\"End\":true}}}")
-                    .roleArn(ROLE)).stateMachineArn();
+            training = stateMachine(sfn, "flywheel-it-training", trainingDefinition());
+            drift = stateMachine(sfn, "flywheel-it-drift",
+                    "{\"StartAt\":\"P\",\"States\":{\"P\":{\"Type\":\"Pass\",\"End\":true}}}");
             sfn.startExecution(b -> b.stateMachineArn(drift).name("drift-older").input("{}"));
         }
         FlywheelConfig config = config(emulator, bucket, training, drift);
@@ -200,22 +163,19 @@ class DeployedExecutionsIT {
     void followsAWaitingExecutionToItsToken_approvesIt_andRefusesAnAnsweredOrUnknownToken(AwsEmulator emulator)
             throws Exception {
         requireMoto(emulator);
-        executeDefinitions(emulator, true);
-        try (SfnClient sfn = sfn(emulator)) {
-            String queue = "flywheel-it-" + UUID.randomUUID();
-            createQueue(emulator, queue);
-            String definition = """
-                    {"StartAt": "Defaults", "States": {
-                      "Defaults": {"Type": "Pass", "Result": {"items": [1, 2, 3]}, "Next": "TrainCandidates"},
-                      "TrainCandidates": {"Type": "Map", "ItemsPath": "$.items",
-                        "ItemProcessor": {"StartAt": "Train", "States": {"Train": {"Type": "Pass", "End": true}}},
-                        "ResultPath": null, "Next": "WaitForApproval"},
-                      "WaitForApproval": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
-                        "Parameters": {"QueueUrl": "https://sqs.us-east-1.amazonaws.com/123456789012/QUEUE",
-                          "MessageBody": {"taskToken.$": "$$.Task.Token"}}, "End": true}}}"""
-                    .replace("QUEUE", queue);
-            String machine = sfn.createStateMachine(b -> b.name("flywheel-it-waiting-" + UUID.randomUUID())
-                    .definition(definition).roleArn(ROLE)).stateMachineArn();
+        String queue = "flywheel-it-" + UUID.randomUUID();
+        MotoStepFunctions.createQueue(emulator, queue);
+        String definition = """
+                {"StartAt": "Defaults", "States": {
+                  "Defaults": {"Type": "Pass", "Result": {"items": [1, 2, 3]}, "Next": "TrainCandidates"},
+                  "TrainCandidates": {"Type": "Map", "ItemsPath": "$.items",
+                    "ItemProcessor": {"StartAt": "Train", "States": {"Train": {"Type": "Pass", "End": true}}},
+                    "ResultPath": null, "Next": "WaitForApproval"},
+                  "WaitForApproval": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+                    "Parameters": {"QueueUrl": "https://sqs.us-east-1.amazonaws.com/123456789012/QUEUE",
+                      "MessageBody": {"taskToken.$": "$$.Task.Token"}}, "End": true}}}"""
+                .replace("QUEUE", queue);
+        withExecutedStateMachine(emulator, "flywheel-it-waiting", definition, (sfn, machine) -> {
             FlywheelConfig config = config(emulator, "unused", machine, null);
             ByteArrayOutputStream lines = new ByteArrayOutputStream();
 
@@ -256,9 +216,7 @@ class DeployedExecutionsIT {
                         .isInstanceOf(IllegalStateException.class)
                         .hasMessageStartingWith("'not-a-token' is not a task token");
             }
-        } finally {
-            executeDefinitions(emulator, false);
-        }
+        });
     }
 
     private static String waitForToken(RemoteExecutions remote, String executionArn) throws InterruptedException {
@@ -271,16 +229,5 @@ class DeployedExecutionsIT {
             Thread.sleep(200);
         }
         throw new AssertionError("no task token in the history of " + executionArn + " after 30 s");
-    }
-
-    /** An SQS queue through moto's query API (the CLI has no SQS client; one request is all the test needs). */
-    private static void createQueue(AwsEmulator emulator, String name) throws IOException, InterruptedException {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(emulator.endpoint())
-                .POST(HttpRequest.BodyPublishers.ofString("Action=CreateQueue&Version=2012-11-05&QueueName=" + name))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .header("Authorization", "AWS4-HMAC-SHA256 Credential=test/20250101/us-east-1/sqs/aws4_request, "
-                        + "SignedHeaders=host, Signature=0").build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        assertThat(response.body()).contains(name);
     }
 }

@@ -60,6 +60,11 @@ class RemoteRunsTest {
         }
 
         @Override
+        public Instant stop(String executionArn, String error, String cause) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
         public void sendTaskSuccess(String taskToken, String output) {
         }
 

@@ -72,11 +72,14 @@ class StepFunctionsExecutionsTest {
 
     @ParameterizedTest
     @CsvSource({"ExecutionDoesNotExist", "InvalidArn"})
-    void aMissingExecution_isNotFound(String type) {
+    void aMissingExecution_isNotFound_toDescribeAndToStop(String type) {
         errorType.set(type);
         try (StepFunctionsExecutions remote = client()) {
             assertThatThrownBy(() -> remote.describe("arn:aws:states:us-east-1:123456789012:execution:t:x"))
                     .isInstanceOf(NotFoundException.class);
+            assertThatThrownBy(() -> remote.stop("arn:aws:states:us-east-1:123456789012:execution:t:x", null, "why"))
+                    .isInstanceOf(NotFoundException.class);
+            assertThat(lastTarget.get()).isEqualTo("AWSStepFunctions.StopExecution");
         }
     }
 
