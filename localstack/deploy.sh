@@ -41,13 +41,20 @@ if [[ ! "$endpoint" =~ ^http://(127\.0\.0\.1|localhost|localhost\.localstack\.cl
   fail "--endpoint must be http://127.0.0.1:PORT (a LocalStack on this machine), got '$endpoint'"
 fi
 port="${BASH_REMATCH[2]}"
+if [ "$port" -lt 1 ] || [ "$port" -gt 65535 ]; then
+  fail "--endpoint port must be 1-65535, got $port"
+fi
 endpoint="http://127.0.0.1:$port"
+# The CDK app's own rule (infra-cdk Stage): checked here so a typo does not wait for the bootstrap.
+if [[ ! "$stage" =~ ^[a-z][a-z0-9-]{0,19}$ ]]; then
+  fail "--stage must be 1-20 lower-case letters, digits or '-', starting with a letter, got '$stage'"
+fi
 
 for tool in java mvn node npm curl; do
   command -v "$tool" >/dev/null 2>&1 || fail "'$tool' is not on the PATH (README: JDK 17+, Maven, Node 20+)"
 done
 if ! health=$(curl -sf --max-time 5 "$endpoint/_localstack/health"); then
-  fail "no LocalStack answers at $endpoint; start it with: docker compose -f localstack/docker-compose.yml up -d"
+  fail "no LocalStack answers at $endpoint; start it with: docker compose -f localstack/docker-compose.yml up -d (needs a running Docker engine)"
 fi
 for service in cloudformation lambda stepfunctions apigateway s3 dynamodb; do
   if ! grep -q "\"$service\": *\"\(available\|running\)\"" <<<"$health"; then

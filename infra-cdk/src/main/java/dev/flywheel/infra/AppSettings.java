@@ -80,8 +80,8 @@ public record AppSettings(
      * @param env     the environment variables
      */
     public static AppSettings from(Function<String, Object> context, Map<String, String> env) {
-        String stage = text(context.apply("stage"), env.getOrDefault("FLYWHEEL_STAGE", "dev"))
-                .toLowerCase(Locale.ROOT);
+        String stage = text(context.apply("stage"), env.getOrDefault("FLYWHEEL_STAGE", "dev"));
+        Stage.of(stage); // refuses a name CloudFormation cannot use, as typed (no silent lower-casing)
         if (context.apply("driftRetraining") != null) {
             throw new IllegalArgumentException("context 'driftRetraining' is gone: the drift monitor starts a retraining "
                     + "itself, when 'monitorInput' has a \"retrain\" section; leave that section out to monitor only");
@@ -94,7 +94,7 @@ public record AppSettings(
             throw new IllegalArgumentException("context 'schedule' must be an EventBridge rate(...) or cron(...) "
                     + "expression, or 'off', got '" + schedule + "'");
         }
-        Map<String, Object> scheduleInput = jsonObject(context.apply("scheduleInput"));
+        Map<String, Object> scheduleInput = jsonObject(context.apply("scheduleInput"), "scheduleInput");
         boolean scheduleEnabled = !scheduleOff
                 && flag(context.apply("scheduleEnabled"), !scheduleInput.isEmpty(), "scheduleEnabled");
         if (scheduleEnabled && scheduleInput.isEmpty()) {
@@ -109,10 +109,10 @@ public record AppSettings(
                 scheduleEnabled,
                 scheduleInput,
                 Path.of(text(context.apply("driftDefinitionFile"), DEFAULT_DRIFT_DEFINITION.toString())),
-                jsonObject(context.apply("monitorInput")),
+                monitorInput(jsonObject(context.apply("monitorInput"), "monitorInput")),
                 Path.of(text(context.apply("openApiFile"), Path.of("..", "docs", "openapi.json").toString())),
                 flag(context.apply("apiKeys"), false, "apiKeys"),
-                blankToNull(text(context.apply("alarmEmail"), "")),
+                alarmEmail(blankToNull(text(context.apply("alarmEmail"), ""))),
                 flag(context.apply("tableDeletionProtection"), true, "tableDeletionProtection"),
                 text(context.apply("codeVersion"), env.getOrDefault("FLYWHEEL_CODE_VERSION", "")),
                 flag(context.apply("nag"), true, "nag"),
@@ -174,7 +174,7 @@ public record AppSettings(
     }
 
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> jsonObject(Object value) {
+    private static Map<String, Object> jsonObject(Object value, String key) {
         if (value == null || value.toString().isBlank()) {
             return Map.of();
         }
@@ -187,10 +187,35 @@ public record AppSettings(
                 return new LinkedHashMap<>((Map<String, Object>) map);
             }
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("context 'scheduleInput' is not valid JSON: "
+            throw new IllegalArgumentException("context '" + key + "' is not valid JSON: "
                     + e.getOriginalMessage(), e);
         }
-        throw new IllegalArgumentException("context 'scheduleInput' must be a JSON object, got " + value);
+        throw new IllegalArgumentException("context '" + key + "' must be a JSON object, got " + value);
+    }
+
+    /**
+     * The monitor's input, checked as far as synth can: the daily rule would otherwise start a monitor that fails
+     * every day. It needs the model to watch; its other fields are checked by the monitor's first step.
+     */
+    private static Map<String, Object> monitorInput(Map<String, Object> input) {
+        if (!input.isEmpty() && !(input.get("model") instanceof String model && !model.isBlank())) {
+            throw new IllegalArgumentException("context 'monitorInput' needs \"model\": the name of the model to "
+                    + "watch, such as {\"model\": \"credit-risk\"}; got " + input.keySet());
+        }
+        if (input.containsKey("retrain") && !(input.get("retrain") instanceof Map<?, ?> retrain
+                && retrain.get("pipelineInput") instanceof Map<?, ?>)) {
+            throw new IllegalArgumentException("context 'monitorInput': \"retrain\" must be an object with "
+                    + "\"pipelineInput\", the training pipeline's input (docs/monitoring.md)");
+        }
+        return input;
+    }
+
+    private static String alarmEmail(String address) {
+        if (address != null && !address.trim().matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+")) {
+            throw new IllegalArgumentException("context 'alarmEmail' must be an e-mail address, got '" + address
+                    + "'");
+        }
+        return address == null ? null : address.trim();
     }
 
     private static String blankToNull(String value) {

@@ -30,7 +30,14 @@ public final class FlywheelApp {
 
     public static void main(String[] args) {
         App app = new App();
-        create(app, AppSettings.from(app.getNode()::tryGetContext, System.getenv()));
+        try {
+            create(app, AppSettings.from(app.getNode()::tryGetContext, System.getenv()));
+        } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
+            // A setting or a missing file: the message says what to change; a stack trace would bury it.
+            System.err.println("Flywheel: " + e.getMessage());
+            System.err.println("Flywheel: nothing was synthesised (docs/deploy.md lists the context parameters)");
+            System.exit(2);
+        }
         app.synth();
     }
 
@@ -89,8 +96,9 @@ public final class FlywheelApp {
             Path jar = settings.jarOf(module);
             List<String> functions = PipelineFunctions.FUNCTIONS.stream()
                     .filter(spec -> spec.module().equals(module)).map(FunctionSpec::name).toList();
-            System.err.println("Flywheel: " + module + " module from " + jar
-                    + (functions.equals(List.of(module)) ? "" : " for functions " + String.join(", ", functions)));
+            String usedBy = module.equals(ServingApi.MODULE) ? " for the inference API"
+                    : functions.equals(List.of(module)) ? "" : " for functions " + String.join(", ", functions);
+            System.err.println("Flywheel: " + module + " module from " + jar + usedBy);
             code.put(module, Code.fromAsset(jar.toString()));
         }
         return code;

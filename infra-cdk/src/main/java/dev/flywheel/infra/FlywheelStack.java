@@ -121,6 +121,9 @@ public final class FlywheelStack extends Stack {
         output("ApiUrl", serving.api().getUrl(),
                 "The inference API (IAM/SigV4): curl --aws-sigv4 \"aws:amz:<region>:execute-api\" --user "
                         + "\"$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY\" <this>models/<name>/predict -d @body.json");
+        serving.apiKey().ifPresent(key -> output("ApiKeyId", key.getKeyId(), "The inference API's key (deployed "
+                + "with -c apiKeys=true); its value: aws apigateway get-api-key --include-value --api-key <this>; send "
+                + "it as the x-api-key header"));
         output("RollbackFunctionArn", functions.aliases().get("rollback").getFunctionArn(),
                 "Roll a model's champion back: aws lambda invoke --function-name <this> --cli-binary-format "
                         + "raw-in-base64-out --payload '{\"model\": ...}' out.json");

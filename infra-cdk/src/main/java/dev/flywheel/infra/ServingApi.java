@@ -10,6 +10,7 @@ import java.util.TreeSet;
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
 import io.github.cdklabs.cdknag.RegexAppliesTo;
+import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.apigateway.AccessLogFormat;
 import software.amazon.awscdk.services.apigateway.ApiKey;
@@ -60,6 +61,7 @@ public final class ServingApi extends Construct {
     private final LambdaDeploymentGroup deployment;
     private final Alarm errorsAlarm;
     private final Alarm latencyAlarm;
+    private ApiKey apiKey;
 
     public ServingApi(Construct scope, String id, ServingApiProps props) {
         super(scope, id);
@@ -117,6 +119,8 @@ public final class ServingApi extends Construct {
                         .tracingEnabled(true)
                         .build())
                 .build();
+        // The stack outputs the URL once, as ApiUrl; RestApi's own "Endpoint" output would be a second, unnamed one.
+        api.getNode().tryRemoveChild("Endpoint");
         RequestValidator validator = RequestValidator.Builder.create(this, "Validator")
                 .restApi(api)
                 .validateRequestBody(true)
@@ -155,6 +159,7 @@ public final class ServingApi extends Construct {
         }
         if (props.apiKeys()) {
             ApiKey key = ApiKey.Builder.create(this, "Key").description("Flywheel inference API key").build();
+            apiKey = key;
             UsagePlan plan = UsagePlan.Builder.create(this, "UsagePlan")
                     .throttle(ThrottleSettings.builder().rateLimit(props.rateLimit()).burstLimit(props.burstLimit())
                             .build())
@@ -205,6 +210,18 @@ public final class ServingApi extends Construct {
                         .appliesTo(List.of("Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
                                 + "AmazonAPIGatewayPushToCloudWatchLogs"))
                         .build()), true);
+        if (props.apiKeys()) {
+            // Chosen by the operator (-c apiKeys=true); the default, IAM, is authorisation and needs no suppression.
+            NagSuppressions.addResourceSuppressions(api, List.of(NagPackSuppression.builder()
+                    .id("AwsSolutions-APIG4")
+                    .reason("Deployed with API keys on request (-c apiKeys=true): every method requires a key of "
+                            + "the usage plan, which identifies and throttles callers but is not authorisation. "
+                            + "The default, IAM (SigV4), is; use it unless callers cannot sign requests.")
+                    .build()), true);
+            Annotations.of(api).addWarningV2("flywheel:apiKeys", "The inference API takes API keys instead of IAM "
+                    + "authorisation (-c apiKeys=true): anyone holding the key can call it. Its value: aws apigateway "
+                    + "get-api-key --include-value --api-key <the ApiKeyId output> (see docs/deploy.md)");
+        }
     }
 
     private static RegexAppliesTo regex(String pattern) {
@@ -224,6 +241,11 @@ public final class ServingApi extends Construct {
 
     public Alias alias() {
         return function.alias();
+    }
+
+    /** The API key callers send (x-api-key) when deployed with API keys, else empty. */
+    public java.util.Optional<ApiKey> apiKey() {
+        return java.util.Optional.ofNullable(apiKey);
     }
 
     public RestApi api() {

@@ -52,11 +52,7 @@ class CdkCliSynthTest {
     void theCdkCliSynthesisesTheAppOffline(@TempDir Path work) throws IOException, InterruptedException {
         requireInstalled(CDK);
         Path functions = work.resolve("functions");
-        for (String module : FlywheelStack.MODULES) {
-            Path jar = functions.resolve(module).resolve("target").resolve("flywheel-" + module + "-function.jar");
-            Files.createDirectories(jar.getParent());
-            Files.writeString(jar, "stand-in for the shaded jar of " + module);
-        }
+        TestFixtures.standInJars(functions);
         Path out = work.resolve("cdk.out");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String app = java + " -cp " + System.getProperty("java.class.path") + " " + FlywheelApp.class.getName();

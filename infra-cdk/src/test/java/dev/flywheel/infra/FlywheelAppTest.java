@@ -43,7 +43,7 @@ class FlywheelAppTest {
     @Test
     void settings_comeFromContextStringsOrCdkJsonValuesThenTheEnvironment() {
         Map<String, Object> context = Map.of(
-                "stage", "Prod",
+                "stage", "prod",
                 "schedule", "cron(0 3 ? * SUN *)",
                 "scheduleInput", "{\"dataset\": \"credit-g\", \"candidates\": 4}",
                 "tableDeletionProtection", false,
@@ -90,6 +90,19 @@ class FlywheelAppTest {
                 .hasMessageContaining("'nag' must be true or false");
         assertThatThrownBy(() -> AppSettings.from(key -> key.equals("driftRetraining") ? "false" : null, Map.of()))
                 .hasMessageContaining("'driftRetraining' is gone").hasMessageContaining("\"retrain\" section");
+        assertThatThrownBy(() -> AppSettings.from(key -> key.equals("stage") ? "PROD" : null, Map.of()))
+                .as("no silent lower-casing into prod").hasMessageContaining("got 'PROD'");
+        assertThatThrownBy(() -> AppSettings.from(key -> key.equals("monitorInput") ? "{\"model\": " : null, Map.of()))
+                .hasMessageContaining("'monitorInput' is not valid JSON");
+        assertThatThrownBy(() -> AppSettings.from(key -> key.equals("monitorInput") ? "[1, 2]" : null, Map.of()))
+                .hasMessageContaining("'monitorInput' must be a JSON object");
+        assertThatThrownBy(() -> AppSettings.from(key -> key.equals("monitorInput") ? "{\"modl\": \"x\"}" : null,
+                Map.of())).hasMessageContaining("'monitorInput' needs \"model\"");
+        assertThatThrownBy(() -> AppSettings.from(key -> key.equals("monitorInput")
+                ? "{\"model\": \"m\", \"retrain\": {\"model\": \"m\"}}" : null, Map.of()))
+                .hasMessageContaining("\"pipelineInput\"");
+        assertThatThrownBy(() -> AppSettings.from(key -> key.equals("alarmEmail") ? "not-an-email" : null, Map.of()))
+                .hasMessageContaining("'alarmEmail' must be an e-mail address");
         assertThatThrownBy(() -> FlywheelStackProps.builder().stage("prod_eu").definition("{}").build())
                 .hasMessageContaining("stage must be");
     }

@@ -42,11 +42,7 @@ class FlywheelStackTest {
 
     @BeforeAll
     void synthesize(@TempDir Path functionsDir) throws IOException {
-        for (String module : FlywheelStack.MODULES) {
-            Path jar = functionsDir.resolve(module).resolve("target").resolve("flywheel-" + module + "-function.jar");
-            Files.createDirectories(jar.getParent());
-            Files.writeString(jar, "stand-in for the shaded jar of " + module);
-        }
+        TestFixtures.standInJars(functionsDir);
         app = new App();
         stack = FlywheelApp.create(app, AppSettings.from(key -> switch (key) {
             case "stage" -> "test";
@@ -176,6 +172,9 @@ class FlywheelStackTest {
         ((Map<String, Map<String, Object>>) template.toJSON().get("Resources")).values()
                 .forEach(r -> counts.merge((String) r.get("Type"), 1, Integer::sum));
         System.out.println("Flywheel-test resources by type: " + counts);
+        assertThat(template.findOutputs("*").keySet()).containsExactlyInAnyOrder("ArtifactBucketName",
+                "MetadataTableName", "TrainingStateMachineArn", "DriftMonitorStateMachineArn", "ApiUrl",
+                "RollbackFunctionArn");
         template.hasOutput("ArtifactBucketName", Match.anyValue());
         template.hasOutput("MetadataTableName", Match.anyValue());
         template.hasOutput("TrainingStateMachineArn", Map.of(
@@ -282,11 +281,7 @@ class FlywheelStackTest {
 
     @Test
     void prod_keepsLogsAYear_requiresApproval_andNotifiesTheAlarmAddress(@TempDir Path functionsDir) throws IOException {
-        for (String module : FlywheelStack.MODULES) {
-            Path jar = functionsDir.resolve(module).resolve("target").resolve("flywheel-" + module + "-function.jar");
-            Files.createDirectories(jar.getParent());
-            Files.writeString(jar, "stand-in for the shaded jar of " + module);
-        }
+        TestFixtures.standInJars(functionsDir);
         FlywheelStack prod = FlywheelApp.create(new App(), AppSettings.from(key -> switch (key) {
             case "stage" -> "prod";
             case "functionsDir" -> functionsDir.toString();
@@ -309,6 +304,28 @@ class FlywheelStackTest {
         assertThat(t.findResources("AWS::CloudWatch::Alarm").values()).hasSize(7)
                 .allSatisfy(alarm -> assertThat(alarm.toString()).contains("AlarmActions"));
         assertThat(template.findResources("AWS::Events::Rule").toString()).doesNotContain("requireApproval");
+    }
+
+    @Test
+    void apiKeys_synthesiseWithNoUnsuppressedNagFinding_andWarnThatKeysAreNotAuthorisation(@TempDir Path functionsDir)
+            throws IOException {
+        TestFixtures.standInJars(functionsDir);
+        FlywheelStack keyed = FlywheelApp.create(new App(), AppSettings.from(key -> switch (key) {
+            case "stage" -> "keyed";
+            case "functionsDir" -> functionsDir.toString();
+            case "definitionFile" -> TestFixtures.FIXTURE_DEFINITION.toString();
+            case "apiKeys" -> "true";
+            default -> null;
+        }, Map.of()));
+        Template t = Template.fromStack(keyed);
+        assertThat(Annotations.fromStack(keyed).findError("*", Match.stringLikeRegexp("AwsSolutions-.*")))
+                .extracting(m -> m.getId() + ": " + m.getEntry().getData()).isEmpty();
+        assertThat(Annotations.fromStack(keyed).findWarning("*", Match.stringLikeRegexp(".*instead of IAM.*")))
+                .hasSize(1);
+        t.resourceCountIs("AWS::ApiGateway::UsagePlan", 1);
+        t.hasOutput("ApiKeyId", Match.anyValue());
+        assertThat(Annotations.fromStack(stack).findWarning("*", Match.stringLikeRegexp(".*instead of IAM.*")))
+                .as("the default (IAM) does not warn").isEmpty();
     }
 
     private static com.fasterxml.jackson.databind.JsonNode readJson(Path file) {

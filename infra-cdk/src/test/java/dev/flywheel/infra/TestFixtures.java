@@ -38,6 +38,15 @@ final class TestFixtures {
         return code;
     }
 
+    /** A stand-in jar of every function module under {@code functionsDir}, where the app looks for the built ones. */
+    static void standInJars(Path functionsDir) throws IOException {
+        for (String module : FlywheelStack.MODULES) {
+            Path jar = functionsDir.resolve(module).resolve("target").resolve("flywheel-" + module + "-function.jar");
+            Files.createDirectories(jar.getParent());
+            Files.writeString(jar, "stand-in for the shaded jar of " + module);
+        }
+    }
+
     /** Stand-in code of one function module (such as {@link ServingApi#MODULE}). */
     static Code fakeCode(String module) {
         return Code.fromAsset(codeDir(module).toString());
