@@ -130,7 +130,7 @@ public final class Output {
         return name + ": " + why;
     }
 
-    /** An error's last dotted part, as people read it: "dev.flywheel.training.DataValidationException" → "DataValidationException". */
+    /** An error's last dotted part, as people read it: "dev.flywheel.training.DataValidationException" → its name. */
     public static String shortError(String error) {
         return error == null ? null : error.substring(error.lastIndexOf('.') + 1);
     }

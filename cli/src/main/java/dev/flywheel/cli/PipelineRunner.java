@@ -140,9 +140,10 @@ public final class PipelineRunner {
         }
         known(input.path("ingest"), INGEST_FIELDS, "ingest.");
         JsonNode candidates = input.path("candidates");
-        require(candidates.isMissingNode() || candidates.isArray() && !candidates.isEmpty()
-                        && java.util.stream.StreamSupport.stream(candidates.spliterator(), false).allMatch(JsonNode::isObject),
-                "candidates must be a non-empty array of objects like {\"params\": {\"max_depth\": 3}}, got " + candidates);
+        boolean objects = candidates.isArray() && !candidates.isEmpty()
+                && java.util.stream.StreamSupport.stream(candidates.spliterator(), false).allMatch(JsonNode::isObject);
+        require(candidates.isMissingNode() || objects, "candidates must be a non-empty array of objects like "
+                + "{\"params\": {\"max_depth\": 3}}, got " + candidates);
         JsonNode seed = input.path("seed");
         require(seed.isMissingNode() || seed.isNull() || seed.isIntegralNumber(), "seed must be a whole number, got "
                 + seed);
