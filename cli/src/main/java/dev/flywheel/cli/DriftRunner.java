@@ -65,21 +65,20 @@ public final class DriftRunner {
             return out;
         }
 
-        /** The error and the first line (or Lambda error message) of its cause: "Flywheel.MonitorFailed: no model". */
+        /**
+         * The error and the first line (or Lambda error message) of its cause: "Flywheel.MonitorFailed: no model";
+         * "stopped: CAUSE" for a stopped execution.
+         */
         private static String failure(ExecutionResult result) {
-            String message = dev.flywheel.lambda.LambdaErrors.message(result.cause());
-            String error = result.error() == null ? "" : result.error();
-            String cause = message == null || message.isBlank() ? "" : message;
-            return error.isEmpty() || cause.isEmpty() ? error + cause : error + ": " + cause;
+            return Output.ending(result.status(), result.error(), result.cause());
         }
 
         /** For people: the verdict, the decision, the report's place, and what to run next. */
         public void print() {
             String see = "see: flywheel executions show " + execution.executionId();
             if (execution.status() != ExecutionStatus.SUCCEEDED && report().isMissingNode()) {
-                String failure = failure(execution);
                 System.out.println(execution.status().name() + "  drift monitor execution " + execution.executionId()
-                        + (failure.isEmpty() ? "" : ": " + failure));
+                        + ": " + failure(execution));
                 System.out.println("  " + see);
                 return;
             }
@@ -103,7 +102,9 @@ public final class DriftRunner {
             rows.add(List.of("html", uri.startsWith("file:") ? java.nio.file.Path.of(java.net.URI.create(uri))
                     .toString() : uri));
             rows.add(List.of("execution", execution.executionId() + " " + execution.status().name()));
-            if (execution.status() != ExecutionStatus.SUCCEEDED) {
+            if (execution.status() == ExecutionStatus.ABORTED) {
+                rows.add(List.of("stopped", Output.stoppedCause(execution.cause())));
+            } else if (execution.status() != ExecutionStatus.SUCCEEDED) {
                 rows.add(List.of("error", failure(execution)));
             }
             Output.table(List.of("", ""), rows);

@@ -1,5 +1,6 @@
 package dev.flywheel.cli;
 
+import dev.flywheel.config.ConfigException;
 import dev.flywheel.config.FlywheelConfig;
 import dev.flywheel.cli.commands.ApprovalCommands;
 import dev.flywheel.cli.commands.BenchCommand;
@@ -59,6 +60,11 @@ public final class FlywheelCli {
             return 2;
         });
         commandLine.setExecutionExceptionHandler((exception, line, parseResult) -> {
+            if (exception instanceof ConfigException) {
+                // A missing or invalid environment variable: a usage error, said in the variable's own words.
+                line.getErr().println(line.getColorScheme().errorText("flywheel: " + oneLine(exception)));
+                return 2;
+            }
             line.getErr().println(line.getColorScheme().errorText("flywheel: " + (OutOfMemory.caused(exception)
                     ? OutOfMemory.advice() : oneLine(exception))));
             if (FlywheelConfig.debug()) {

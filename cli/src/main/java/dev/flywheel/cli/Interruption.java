@@ -18,11 +18,11 @@ public final class Interruption {
 
     /**
      * What the terminal says when the command following a deployed execution is stopped: the execution goes on in
-     * Step Functions, and how to look at it or stop it.
+     * Step Functions, and how to follow it again or stop it.
      */
     public static ExitActions.Registration following(String executionArn) {
         return ExitActions.register("notice", () -> System.err.println("\nflywheel: stopped following. The "
-                + "execution goes on running on AWS: `flywheel executions show " + executionArn + "` reads it, "
-                + "`flywheel executions stop " + executionArn + "` stops it."));
+                + "execution goes on running on AWS: `flywheel executions show " + executionArn + " --follow` "
+                + "follows it again, `flywheel executions stop " + executionArn + "` stops it."));
     }
 }

@@ -1,6 +1,8 @@
 package dev.flywheel.cli;
 
 import dev.flywheel.config.FlywheelConfig;
+import dev.flywheel.domain.ExecutionStatus;
+import dev.flywheel.lambda.LambdaErrors;
 import dev.flywheel.json.Json;
 import java.util.Optional;
 import java.io.PrintStream;
@@ -96,6 +98,47 @@ public final class Output {
 
     private static String cell(List<String> row, int i) {
         return i < row.size() && row.get(i) != null ? row.get(i) : "";
+    }
+
+    /**
+     * Why an execution that did not succeed ended, in one line: a stopped one (ABORTED) "stopped: CAUSE" or
+     * "stopped (no cause given)"; any other "ERROR: MESSAGE" ({@link #failure}).
+     */
+    public static String ending(ExecutionStatus status, String error, String cause) {
+        if (status == ExecutionStatus.ABORTED) {
+            return message(cause) == null ? "stopped (no cause given)" : "stopped: " + stoppedCause(cause);
+        }
+        return failure(error, cause);
+    }
+
+    /** Why an execution was stopped, for people: its cause's message, or "(no cause given)". */
+    public static String stoppedCause(String cause) {
+        String why = message(cause);
+        return why == null ? "(no cause given)" : why;
+    }
+
+    /**
+     * A failure in one line: the error, a colon and the cause's message (a Lambda error's {@code errorMessage},
+     * else its first line); either alone when the other is blank, "(no error given)" when both are.
+     */
+    public static String failure(String error, String cause) {
+        String name = error == null || error.isBlank() ? null : error.strip();
+        String why = message(cause);
+        if (name == null || why == null) {
+            return name != null ? name : why != null ? why : "(no error given)";
+        }
+        return name + ": " + why;
+    }
+
+    /** An error's last dotted part, as people read it: "dev.flywheel.training.DataValidationException" → its name. */
+    public static String shortError(String error) {
+        return error == null ? null : error.substring(error.lastIndexOf('.') + 1);
+    }
+
+    /** The message of a cause, or null when it is blank. */
+    private static String message(String cause) {
+        String message = LambdaErrors.message(cause);
+        return message == null || message.isBlank() ? null : message.strip();
     }
 
     /** A metric for people: four decimals, or "undefined" when it could not be computed. */

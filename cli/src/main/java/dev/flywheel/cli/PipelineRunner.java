@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flywheel.statemachines.runtime.ExecutionListener;
 import dev.flywheel.statemachines.runtime.ExecutionResult;
+import dev.flywheel.domain.InvalidInputException;
 import dev.flywheel.json.Json;
+import dev.flywheel.training.steps.IngestRequest;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -25,6 +27,17 @@ public final class PipelineRunner {
             "{\"max_depth\":3,\"eta\":0.2,\"num_round\":200,\"subsample\":1.0,\"colsample_bytree\":1.0,\"min_child_weight\":1}",
             "{\"max_depth\":8,\"eta\":0.02,\"num_round\":600,\"subsample\":0.6,\"colsample_bytree\":0.5,\"min_child_weight\":5}",
             "{\"max_depth\":4,\"eta\":0.1,\"num_round\":300,\"subsample\":0.9,\"colsample_bytree\":0.9,\"min_child_weight\":1,\"lambda\":5}");
+
+    /**
+     * The top-level fields of a training pipeline input: what the definition reads ({@code $.model},
+     * {@code $.ingest}, the fields its Defaults state fills in), and the {@code reason} a drift-triggered run is
+     * started with.
+     */
+    public static final List<String> INPUT_FIELDS = List.of("model", "ingest", "preprocess", "candidates", "seed",
+            "gate", "requireApproval", "reason");
+    /** The fields of an input's {@code ingest}: Ingest's request. */
+    static final List<String> INGEST_FIELDS = java.util.Arrays.stream(IngestRequest.class.getRecordComponents())
+            .map(java.lang.reflect.RecordComponent::getName).toList();
 
     /** The most candidates {@code --candidates} can ask for. */
     public static final int MAX_CANDIDATES = 8;
@@ -67,10 +80,9 @@ public final class PipelineRunner {
             throw new IllegalArgumentException("--candidates must be between 1 and " + MAX_CANDIDATES
                     + ", got " + request.candidates());
         }
-        String fileName = request.data().toAbsolutePath().normalize().getFileName().toString();
-        String dataset = request.dataset() != null ? request.dataset() : datasetName(fileName);
         ObjectNode input = Json.object();
-        input.put("model", request.model() != null ? request.model() : dataset + "-model");
+        input.put("model", modelName(request));
+        String dataset = datasetName(request);
         ObjectNode ingest = input.putObject("ingest");
         ingest.put("dataset", dataset);
         ingest.put("source", source);
@@ -94,6 +106,66 @@ public final class PipelineRunner {
         input.putObject("gate");
         input.put("requireApproval", request.requireApproval());
         return input;
+    }
+
+    /** The model a request trains: {@code --model}, else "{@code <dataset>-model}". */
+    public static String modelName(Request request) {
+        return request.model() != null ? request.model() : datasetName(request) + "-model";
+    }
+
+    /** The dataset a request ingests: {@code --dataset}, else named after its file. */
+    private static String datasetName(Request request) {
+        return request.dataset() != null ? request.dataset()
+                : datasetName(request.data().toAbsolutePath().normalize().getFileName().toString());
+    }
+
+    /**
+     * Checks a training pipeline input written by hand ({@code drift run --retrain-input}) as strictly as
+     * {@link #input} builds one: a JSON object of the fields in {@link #INPUT_FIELDS} only (the definition reads
+     * nothing else, so a misspelt one would be ignored), each of its type, and an {@code ingest} of the fields
+     * Ingest's request has. The values themselves are the steps' to check.
+     *
+     * @throws InvalidInputException naming the field and what is wrong
+     */
+    public static void checkInput(JsonNode input) {
+        require(input.isObject(), "a training pipeline input is a JSON object like {\"model\": \"credit-risk\", "
+                + "\"candidates\": [...]}, not " + kind(input));
+        known(input, INPUT_FIELDS, "");
+        JsonNode model = input.path("model");
+        require(model.isMissingNode() || model.isTextual() && !model.asText().isBlank(),
+                "model must be the model's name, got " + model);
+        for (String object : List.of("ingest", "preprocess", "gate")) {
+            JsonNode value = input.path(object);
+            require(value.isMissingNode() || value.isObject(), object + " must be a JSON object, got " + kind(value));
+        }
+        known(input.path("ingest"), INGEST_FIELDS, "ingest.");
+        JsonNode candidates = input.path("candidates");
+        boolean objects = candidates.isArray() && !candidates.isEmpty()
+                && java.util.stream.StreamSupport.stream(candidates.spliterator(), false).allMatch(JsonNode::isObject);
+        require(candidates.isMissingNode() || objects, "candidates must be a non-empty array of objects like "
+                + "{\"params\": {\"max_depth\": 3}}, got " + candidates);
+        JsonNode seed = input.path("seed");
+        require(seed.isMissingNode() || seed.isNull() || seed.isIntegralNumber(), "seed must be a whole number, got "
+                + seed);
+        JsonNode approval = input.path("requireApproval");
+        require(approval.isMissingNode() || approval.isBoolean(), "requireApproval must be true or false, got "
+                + approval);
+    }
+
+    private static void known(JsonNode node, List<String> fields, String at) {
+        node.fieldNames().forEachRemaining(name -> require(fields.contains(name), "unknown field '" + at + name
+                + "'; the fields are " + String.join(", ", fields)));
+    }
+
+    private static void require(boolean condition, String message) {
+        if (!condition) {
+            throw new InvalidInputException(message);
+        }
+    }
+
+    private static String kind(JsonNode node) {
+        return node.isContainerNode() ? (node.isArray() ? "an array" : "an object")
+                : node.getNodeType().name().toLowerCase(java.util.Locale.ROOT) + " " + node;
     }
 
     /** A dataset name from a file name: "credit-g.csv" becomes "credit-g". */

@@ -40,6 +40,7 @@ class PredictUrlTest {
         System.setProperty("aws.secretAccessKey", "secret");
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/v1/", this::answer);
+        server.createContext("/flaky/", this::failBatches);
         server.start();
     }
 
@@ -76,6 +77,76 @@ class PredictUrlTest {
         exchange.sendResponseHeaders(status, bytes.length);
         exchange.getResponseBody().write(bytes);
         exchange.close();
+    }
+
+    /** The model described, and every batch answered 502 with an empty body (a gateway in front of nothing). */
+    private void failBatches(HttpExchange exchange) throws IOException {
+        exchange.getRequestBody().readAllBytes();
+        if (exchange.getRequestMethod().equals("GET")) {
+            byte[] bytes = ("{\"model\":\"m\",\"version\":3,\"task\":\"binary\",\"target\":\"y\","
+                    + "\"classes\":[\"no\",\"yes\"],\"inputs\":[{\"name\":\"x\",\"type\":\"numeric\"}]}")
+                    .getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, bytes.length);
+            exchange.getResponseBody().write(bytes);
+        } else {
+            exchange.sendResponseHeaders(502, -1);
+        }
+        exchange.close();
+    }
+
+    @Test
+    void anAnswerThatIsNotTheApis_saysTheStatus_theUrlCalled_whatItSaid_andWhatToCheck() throws IOException {
+        Path data = Files.writeString(files.resolve("rows.csv"), "x\n1\n");
+        String root = "http://127.0.0.1:" + server.getAddress().getPort() + "/";
+
+        // No stage in the URL: the server's own 404 page (text/html), not the API's JSON.
+        CliRunner.Result noStage = CliRunner.run("predict", "m", "--data", data.toString(), "--url", root,
+                "--region", "eu-west-1");
+        assertThat(noStage.exitCode()).isEqualTo(1);
+        assertThat(noStage.err().strip()).hasLineCount(1).isEqualTo("flywheel: the API answered HTTP 404 to GET "
+                + root + "models/m: 404 Not Found No context found for request (there is no such path: check that "
+                + "--url is the stack's ApiUrl output, stage included (https://ID.execute-api.REGION.amazonaws.com/v1/))");
+
+        // Signed for another region: API Gateway's 403, {"message": ...}.
+        CliRunner.Result refused = CliRunner.run("predict", "m", "--data", data.toString(), "--url", root + "v1/",
+                "--region", "us-east-1");
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.err().strip()).hasLineCount(1).isEqualTo("flywheel: the API answered HTTP 403 to GET "
+                + root + "v1/models/m: Missing Authentication Token (the request's signature was refused: check the "
+                + "AWS credentials, and that the region signed for (us-east-1; --region or AWS_REGION) is the API's)");
+
+        // A batch answered with an empty body.
+        CliRunner.Result batch = CliRunner.run("predict", "m", "--data", data.toString(), "--url", root + "flaky/",
+                "--region", "eu-west-1");
+        assertThat(batch.exitCode()).isEqualTo(1);
+        assertThat(batch.err().strip()).hasLineCount(1).isEqualTo("flywheel: the API answered HTTP 502 to POST "
+                + root + "flaky/models/m/predict with an empty body (the API or its function failed: try again; the "
+                + "function's logs say why)");
+    }
+
+    @Test
+    void aLongAnswer_isCutToOneLineOf200Characters() throws IOException {
+        server.createContext("/long/", exchange -> {
+            byte[] bytes = ("<html>\n<body>\n" + "gateway says no\n".repeat(40) + "</body></html>")
+                    .getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "text/html");
+            exchange.sendResponseHeaders(400, bytes.length);
+            exchange.getResponseBody().write(bytes);
+            exchange.close();
+        });
+        Path data = Files.writeString(files.resolve("rows.csv"), "x\n1\n");
+        String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/long/";
+
+        CliRunner.Result result = CliRunner.run("predict", "m", "--data", data.toString(), "--url", url,
+                "--region", "eu-west-1");
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        String said = result.err().strip();
+        assertThat(said).hasLineCount(1).startsWith("flywheel: the API answered HTTP 400 to GET " + url
+                + "models/m: gateway says no gateway says no").contains("…").endsWith("(check that --url is the "
+                + "stack's ApiUrl output)");
+        String snippet = said.substring(said.indexOf("models/m: ") + "models/m: ".length(), said.lastIndexOf(" (check"));
+        assertThat(snippet).hasSize(200);
     }
 
     @Test

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -23,9 +24,17 @@ public final class ApprovalCommands {
     private ApprovalCommands() {
     }
 
-    /** The configuration the command runs with: {@code --home} over the environment. */
+    /**
+     * The configuration the command runs with: {@code --home} over the environment. These commands reach Step
+     * Functions only with {@code FLYWHEEL_MODE=aws}: the artifact bucket and the table need not be set.
+     */
     static FlywheelConfig config(CommonOptions common) {
-        return FlywheelConfig.fromEnvironment(Map.of(FlywheelConfig.HOME, common.home().toString()));
+        return FlywheelConfig.withoutStoresFromEnvironment(Map.of(FlywheelConfig.HOME, common.home().toString()));
+    }
+
+    /** The task token, given. */
+    private static String token(CommandSpec spec, String token) {
+        return ExecutionsCommand.given(spec, token, "give the task token the waiting pipeline printed");
     }
 
     @Command(name = "approve", mixinStandardHelpOptions = true, description = "Approve a waiting promotion: the pipeline goes on to Promote.")
@@ -44,6 +53,14 @@ public final class ApprovalCommands {
 
         @Override
         public Integer call() {
+            token = token(spec, token);
+            if (Json.write(Json.object().put("approved", true).put("comment", comment))
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8).length > RemoteExecutions.MAX_OUTPUT) {
+                throw new ParameterException(spec.commandLine(), "--comment is too long: the "
+                        + "approval ({\"approved\": true, \"comment\": ...}) must be at most "
+                        + String.format(java.util.Locale.ROOT, "%,d", RemoteExecutions.MAX_OUTPUT)
+                        + " bytes of UTF-8, the most Step Functions takes");
+            }
             if (config(common()).mode() == FlywheelConfig.Mode.AWS) {
                 // On AWS, Step Functions itself holds the token: the answer goes to it (SendTaskSuccess).
                 try (RemoteExecutions remote = StepFunctionsExecutions.create(config(common()))) {
@@ -76,7 +93,8 @@ public final class ApprovalCommands {
         @Parameters(paramLabel = "TOKEN", description = "The task token the waiting pipeline printed.")
         String token;
         @Option(names = "--reason", defaultValue = "rejected by a reviewer", paramLabel = "TEXT",
-                description = "Why, shown in the pipeline's outcome (default: ${DEFAULT-VALUE}).")
+                description = "Why, shown in the pipeline's outcome, up to 32,768 characters (default: "
+                        + "${DEFAULT-VALUE}).")
         String reason;
 
         private CommonOptions common() {
@@ -85,6 +103,8 @@ public final class ApprovalCommands {
 
         @Override
         public Integer call() {
+            token = token(spec, token);
+            ExecutionsCommand.atMost(spec, "--reason", reason, RemoteExecutions.MAX_CAUSE);
             if (config(common()).mode() == FlywheelConfig.Mode.AWS) {
                 try (RemoteExecutions remote = StepFunctionsExecutions.create(config(common()))) {
                     var answered = DeployedExecutions.reject(remote, token, reason);

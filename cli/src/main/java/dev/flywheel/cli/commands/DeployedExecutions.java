@@ -105,6 +105,40 @@ public final class DeployedExecutions {
     }
 
     /**
+     * Why {@code executions stop} refuses {@code id} before it looks it up, if it does: an execution ARN of a state
+     * machine other than the configured training pipeline and drift monitor (a name is looked up among theirs only),
+     * or of a child of their Distributed Map (ARN {@code ...:execution:MACHINE/MAPRUN:CHILD}), which stops with the
+     * execution that runs it.
+     */
+    static Optional<String> refusedToStop(FlywheelConfig config, String id) {
+        if (!id.startsWith("arn:")) {
+            return Optional.empty();
+        }
+        String[] parts = id.split(":", 8);
+        if (parts.length != 8 || !parts[5].equals("execution")) {
+            return Optional.of("'" + id + "' is not an execution ARN (arn:aws:states:REGION:ACCOUNT:execution:"
+                    + "STATE_MACHINE:NAME): give one, or the execution's name as `flywheel executions list` prints it");
+        }
+        String machine = parts[6];
+        int slash = machine.indexOf('/');
+        String parent = String.join(":", parts[0], parts[1], parts[2], parts[3], parts[4], "stateMachine",
+                slash < 0 ? machine : machine.substring(0, slash));
+        List<String> ours = stateMachines(config);
+        if (!ours.contains(parent)) {
+            return Optional.of("execution " + parts[7] + " is of the state machine " + parent + ", not of Flywheel's "
+                    + String.join(" or ", ours.stream().map(DeployedExecutions::name).toList()) + " ("
+                    + FlywheelConfig.TRAINING_STATE_MACHINE_ARN + ", " + FlywheelConfig.DRIFT_STATE_MACHINE_ARN
+                    + "): `executions stop` stops only those");
+        }
+        if (slash >= 0) {
+            return Optional.of("execution " + parts[7] + " is a child of a Distributed Map of " + name(parent)
+                    + ": it stops with the execution that runs it; stop that one (`flywheel executions list` "
+                    + "lists them)");
+        }
+        return Optional.empty();
+    }
+
+    /**
      * Stops the running execution {@code id} (as {@link #find} finds it) with StopExecution, and describes it again.
      * One that has ended already is refused: Step Functions would take the call and change nothing.
      */
@@ -144,9 +178,7 @@ public final class DeployedExecutions {
             waitingToken(events).ifPresent(token -> out.println("waiting for approval: flywheel approve " + token
                     + " (or flywheel reject ...)"));
         }
-        if (execution.error() != null) {
-            out.println("error: " + execution.error() + "\ncause: " + execution.cause());
-        }
+        ExecutionsCommand.printEnding(out, execution.status(), execution.error(), execution.cause());
         Output.table(out, List.of("#", "TIME", "EVENT", "STATE", "DETAIL"), events.stream()
                 .map(e -> List.of(Long.toString(e.id()), e.timestamp().toString(), e.type(),
                         e.details().path("name").asText(""), detail(e.details()))).toList());

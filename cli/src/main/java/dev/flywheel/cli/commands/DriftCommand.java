@@ -6,7 +6,9 @@ import dev.flywheel.cli.CommonOptions;
 import dev.flywheel.cli.DriftRunner;
 import dev.flywheel.cli.Interruption;
 import dev.flywheel.cli.Output;
+import dev.flywheel.cli.PipelineRunner;
 import dev.flywheel.cli.Progress;
+import dev.flywheel.cli.TrainingData;
 import dev.flywheel.cli.Workspace;
 import dev.flywheel.cli.remote.RemoteExecutions;
 import dev.flywheel.cli.remote.RemoteRuns;
@@ -21,6 +23,8 @@ import dev.flywheel.config.ServingConfig;
 import dev.flywheel.domain.DriftDecision;
 import dev.flywheel.domain.DriftReport;
 import dev.flywheel.domain.ExecutionStatus;
+import dev.flywheel.domain.InvalidRecordException;
+import dev.flywheel.domain.Require;
 import dev.flywheel.domain.ModelVersion;
 import dev.flywheel.functions.inference.InferenceHandler;
 import dev.flywheel.json.Json;
@@ -36,7 +40,6 @@ import dev.flywheel.statemachines.runtime.ExecutionListener;
 import java.awt.Desktop;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -66,10 +69,10 @@ public final class DriftCommand {
         if (file == null) {
             return DriftPolicy.DEFAULTS;
         }
+        String text = ExecutionsCommand.readText(spec, "--policy", file, "a JSON file");
         try {
-            return Json.read(Files.readString(ExecutionsCommand.readableFile(spec, "--policy", file),
-                    StandardCharsets.UTF_8), DriftPolicy.class);
-        } catch (IOException | JsonFormatException | dev.flywheel.domain.InvalidInputException e) {
+            return Json.read(text, DriftPolicy.class);
+        } catch (JsonFormatException | dev.flywheel.domain.InvalidInputException e) {
             throw new ParameterException(spec.commandLine(), "--policy " + file + ": " + e.getMessage()
                     .replaceFirst("^not a valid DriftPolicy: ", ""));
         }
@@ -209,7 +212,9 @@ public final class DriftCommand {
                 description = "The training pipeline input to start on drift (as for `executions start`); its "
                         + "ingest is replaced by the window's captures that got feedback (dataset <model>-captures) "
                         + "unless --retrain-data names the data. Without it drift is reported and recorded, and "
-                        + "nothing retrains.")
+                        + "nothing retrains. Checked before anything starts: a JSON object of the pipeline input's "
+                        + "fields only, whose model, if given, is NAME; with --retrain-data, ingest.dataset names "
+                        + "the dataset to ingest the data as.")
         Path retrainInput;
         @Option(names = "--retrain-data", paramLabel = "URI",
                 description = "The data to retrain on (default: the window's captures that got feedback). With "
@@ -233,7 +238,7 @@ public final class DriftCommand {
                 check(workspace.stores(), input);
                 ExecutionListener progress = common.json() ? ExecutionListener.none()
                         : new Progress(System.err, Progress.homeOption(common.home()));
-                return finish(common, DriftRunner.run(workspace, input, progress));
+                return finish(DriftRunner.run(workspace, input, progress), common.json());
             }
         }
 
@@ -278,17 +283,19 @@ public final class DriftCommand {
             if (retrainInput != null) {
                 JsonNode pipeline;
                 try {
-                    pipeline = Json.tree(Files.readString(ExecutionsCommand.readableFile(spec, "--retrain-input",
-                            retrainInput), StandardCharsets.UTF_8));
+                    pipeline = Json.tree(ExecutionsCommand.readText(spec, "--retrain-input", retrainInput,
+                            "a JSON file"));
                 } catch (JsonFormatException e) {
                     throw new ParameterException(spec.commandLine(), "--retrain-input " + retrainInput + ": "
                             + e.getMessage().replaceAll("\\s*\\(start marker at \\[Source: [^]]*\\]", "")
                             .replaceAll("\\[Source: [^;]*; ", "["));
                 }
+                checkRetrainInput(pipeline);
                 ObjectNode retrain = input.putObject("retrain");
                 retrain.set("pipelineInput", pipeline);
                 if (retrainData != null) {
-                    retrain.put("source", deployed ? deployedData(retrainData) : dataUri(retrainData));
+                    retrain.put("source", deployed ? deployedData(retrainData, pipeline) : dataUri(retrainData,
+                            pipeline));
                 }
             } else if (retrainData != null) {
                 throw new ParameterException(spec.commandLine(), "--retrain-data needs --retrain-input");
@@ -296,13 +303,71 @@ public final class DriftCommand {
             return input;
         }
 
-        /** An unknown model, one without a champion or a policy naming no feature of it: said before anything starts. */
+        /**
+         * What the retraining needs of {@code --retrain-input}, checked now rather than at the first drift (days
+         * later, on AWS): a training pipeline input ({@link PipelineRunner#checkInput}) that trains the monitored
+         * model (the decide step refuses another; left out, it is filled in), and, when {@code --retrain-data} names
+         * the data, the dataset to ingest it as (without it, the captures are ingested as {@code <model>-captures}).
+         */
+        private void checkRetrainInput(JsonNode pipeline) {
+            String problem = null;
+            try {
+                PipelineRunner.checkInput(pipeline);
+                String model = pipeline.path("model").asText(name);
+                if (!model.equals(name)) {
+                    problem = "it trains model '" + model + "', not the monitored '" + name + "': a drift retrains "
+                            + "the model that drifted (write \"model\": \"" + name + "\", or leave model out)";
+                } else if (retrainData != null) {
+                    Require.name(pipeline.path("ingest").path("dataset").asText(null), "ingest.dataset");
+                }
+            } catch (dev.flywheel.domain.InvalidInputException e) {
+                problem = e.getMessage();
+            } catch (InvalidRecordException e) {
+                problem = e.getMessage() + " (with --retrain-data, name the dataset the data is ingested as: "
+                        + "{\"ingest\": {\"dataset\": \"NAME\", \"target\": \"COLUMN\"}})";
+            }
+            if (problem != null) {
+                throw new ParameterException(spec.commandLine(), "--retrain-input " + retrainInput + ": " + problem);
+            }
+        }
+
+        /**
+         * An unknown model, one without a champion or a policy naming no feature of it, and a retraining on
+         * {@code --retrain-data} into a new dataset whose target is not named: said before anything starts.
+         */
         private void check(Stores stores, ObjectNode input) {
             try {
                 new DriftMonitor(stores, Clock.systemUTC()).check(Json.convert(input, DriftSteps.MonitorInput.class));
             } catch (dev.flywheel.domain.InvalidInputException e) {
                 throw new ParameterException(spec.commandLine(), e.getMessage());
             }
+            JsonNode ingest = input.path("retrain").path("pipelineInput").path("ingest");
+            String dataset = ingest.path("dataset").asText();
+            if (input.path("retrain").has("source") && ingest.path("target").asText("").isBlank()
+                    && stores.registries().datasets().latest(dataset).isEmpty()) {
+                throw new ParameterException(spec.commandLine(), "--retrain-input " + retrainInput + ": ingest.target "
+                        + "must name the column to predict: the dataset '" + dataset + "' has no version yet, and "
+                        + "its first one needs its target");
+            }
+        }
+
+        /** A local --retrain-data file, checked as the deployed pipeline's --data is ({@link TrainingData}). */
+        private Path retrainFile(String text, JsonNode pipeline) {
+            Path file = ExecutionsCommand.readableFile(spec, "--retrain-data", Path.of(text));
+            JsonNode ingest = pipeline.path("ingest");
+            try {
+                TrainingData.check(file, ingest.path("target").asText(null), strings(ingest.path("exclude")),
+                        strings(ingest.path("id")));
+            } catch (dev.flywheel.domain.InvalidInputException e) {
+                throw new ParameterException(spec.commandLine(), "--retrain-data " + e.getMessage());
+            }
+            return file;
+        }
+
+        private static List<String> strings(JsonNode array) {
+            List<String> values = new ArrayList<>();
+            array.forEach(v -> values.add(v.asText()));
+            return values;
         }
 
         /**
@@ -319,18 +384,11 @@ public final class DriftCommand {
                             retrainData, stores.artifacts(), common.json()));
                 }
                 String executionArn = RemoteRuns.start(remote, DeployedRuns.Machine.DRIFT.arn(config), input);
-                return finish(common, new DriftRunner.Outcome(DeployedRuns.follow(remote, executionArn,
-                        "Running the deployed drift monitor over the captures of model " + name, common.json())));
+                DeployedRuns.started(executionArn, "Running the deployed drift monitor over the captures of model "
+                        + name, common.json());
+                return finish(new DriftRunner.Outcome(DeployedRuns.follow(remote, executionArn, common.json())),
+                        common.json());
             }
-        }
-
-        private int finish(CommonOptions common, DriftRunner.Outcome outcome) {
-            if (common.json()) {
-                Output.json(outcome.toJson());
-            } else {
-                outcome.print();
-            }
-            return outcome.execution().status() == ExecutionStatus.SUCCEEDED ? 0 : 1;
         }
 
         private java.time.Instant instant(String option, String text) {
@@ -346,19 +404,18 @@ public final class DriftCommand {
         }
 
         /** --retrain-data as ingest reads it: a URI, or a local file's path made one. */
-        private String dataUri(String text) {
+        private String dataUri(String text, JsonNode pipeline) {
             if (text.contains("://")) {
                 return text;
             }
-            Path file = ExecutionsCommand.readableFile(spec, "--retrain-data", Path.of(text));
-            return file.toAbsolutePath().normalize().toUri().toString();
+            return retrainFile(text, pipeline).toAbsolutePath().normalize().toUri().toString();
         }
 
         /**
          * --retrain-data for the deployed pipeline, checked: an s3:// object (whether it is in the artifact bucket is
          * checked against the bucket), or a readable local file to upload; the deployed Ingest reads nothing else.
          */
-        private String deployedData(String text) {
+        private String deployedData(String text, JsonNode pipeline) {
             if (text.startsWith("s3://")) {
                 DeployedRuns.requireObject(spec, "--retrain-data", text);
                 return text;
@@ -367,7 +424,7 @@ public final class DriftCommand {
                 throw new ParameterException(spec.commandLine(), "--retrain-data " + text + ": the deployed "
                         + "pipeline reads the artifact bucket only: give an s3:// URI there, or a local file to upload");
             }
-            ExecutionsCommand.readableFile(spec, "--retrain-data", Path.of(text));
+            retrainFile(text, pipeline);
             return text;
         }
     }
@@ -491,6 +548,16 @@ public final class DriftCommand {
             System.err.println("flywheel: no desktop browser to open it here; open " + file.toUri()
                     + " in a browser");
         }
+    }
+
+    /** Prints a monitor run's outcome (JSON, or for people); the exit code: 0 when it succeeded, else 1. */
+    static int finish(DriftRunner.Outcome outcome, boolean json) {
+        if (json) {
+            Output.json(outcome.toJson());
+        } else {
+            outcome.print();
+        }
+        return outcome.execution().status() == ExecutionStatus.SUCCEEDED ? 0 : 1;
     }
 
     /** Writes an HTML report where the user asked, or a usage error that says why it cannot be written there. */

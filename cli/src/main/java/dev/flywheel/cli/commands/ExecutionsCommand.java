@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flywheel.cli.CommonOptions;
 import dev.flywheel.cli.Output;
 import dev.flywheel.cli.Progress;
+import dev.flywheel.cli.TextFiles;
 import dev.flywheel.cli.Workspace;
 import dev.flywheel.statemachines.runtime.ExecutionListener;
 import dev.flywheel.statemachines.runtime.ExecutionResult;
@@ -18,11 +19,11 @@ import dev.flywheel.cli.remote.StepFunctionsExecutions;
 import dev.flywheel.config.FlywheelConfig;
 import dev.flywheel.json.Json;
 import dev.flywheel.json.JsonFormatException;
+import dev.flywheel.domain.InvalidInputException;
 import dev.flywheel.lambda.LambdaErrors;
 import dev.flywheel.cli.Interruption;
 import dev.flywheel.statemachines.runtime.InvalidDefinitionException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -59,7 +60,7 @@ public final class ExecutionsCommand {
 
         @Override
         public Integer call() throws IOException {
-            String text = Files.readString(readableFile(spec, "--definition", definition), StandardCharsets.UTF_8);
+            String text = readText(spec, "--definition", definition, "an Amazon States Language file (JSON)");
             JsonNode inputJson = input(spec, input);
             String machine = name != null ? name : definition.getFileName().toString().replaceFirst("(\\.asl)?\\.json$", "");
             try (Workspace workspace = Workspace.open(common().home());
@@ -89,9 +90,9 @@ public final class ExecutionsCommand {
                     if (result.output() != null) {
                         System.out.println(Json.writePretty(result.output()));
                     } else {
-                        String error = result.error() == null ? "" : result.error();
-                        System.out.println("✗ failed: " + error.substring(error.lastIndexOf('.') + 1) + ": "
-                                + LambdaErrors.message(result.cause()));
+                        System.out.println("✗ " + (result.status() == ExecutionStatus.ABORTED
+                                ? Output.ending(result.status(), null, result.cause())
+                                : "failed: " + Output.failure(Output.shortError(result.error()), result.cause())));
                     }
                 }
                 return result.status() == ExecutionStatus.SUCCEEDED ? 0 : 1;
@@ -104,9 +105,9 @@ public final class ExecutionsCommand {
                 if (input.length() == 1) {
                     throw new ParameterException(spec.commandLine(), "--input @: name a file after the @");
                 }
-                Path file = readableFile(spec, "--input", Path.of(input.substring(1)));
+                String text = readText(spec, "--input", Path.of(input.substring(1)), "a JSON file");
                 try {
-                    return Json.tree(Files.readString(file, StandardCharsets.UTF_8));
+                    return Json.tree(text);
                 } catch (JsonFormatException e) {
                     throw new ParameterException(spec.commandLine(), "--input " + input + ": " + e.getMessage());
                 }
@@ -131,6 +132,40 @@ public final class ExecutionsCommand {
             throw new ParameterException(spec.commandLine(), option + " " + file + ": no such file");
         }
         return file;
+    }
+
+    /**
+     * The text of the file an option names, or a usage error that names the option and the file: no such file, a
+     * folder, or not UTF-8 text ({@code expected} says what it should be: "a JSON file").
+     */
+    static String readText(CommandSpec spec, String option, Path file, String expected) {
+        try {
+            return TextFiles.read(readableFile(spec, option, file), expected);
+        } catch (InvalidInputException e) {
+            throw new ParameterException(spec.commandLine(), option + " " + e.getMessage());
+        }
+    }
+
+    /** {@code value}, or a usage error when it is empty or blank ({@code what}: "give the execution's ID ..."). */
+    static String given(CommandSpec spec, String value, String what) {
+        if (value == null || value.isBlank()) {
+            throw new ParameterException(spec.commandLine(), what + ", not an empty one");
+        }
+        return value.strip();
+    }
+
+    /** An execution ID, given: its name or ARN. */
+    static String executionId(CommandSpec spec, String id) {
+        return given(spec, id, "give the execution's ID: its name as `executions list` prints it, or its ARN");
+    }
+
+    /** A usage error unless {@code text} is at most {@code max} characters: Step Functions would refuse it. */
+    static void atMost(CommandSpec spec, String option, String text, int max) {
+        int length = text.codePointCount(0, text.length());
+        if (length > max) {
+            throw new ParameterException(spec.commandLine(), String.format(java.util.Locale.ROOT, "%s is %,d "
+                    + "characters long: Step Functions takes at most %,d", option, length, max));
+        }
     }
 
     /** RUNNING, ABANDONED (running, but its process is gone) or how it ended. */
@@ -159,6 +194,9 @@ public final class ExecutionsCommand {
         public Integer call() {
             if ((id == null) == !abandoned) {
                 throw new ParameterException(spec.commandLine(), "give an execution ID or --abandoned");
+            }
+            if (id != null) {
+                id = executionId(spec, id);
             }
             CommonOptions common = CommonOptions.of(spec);
             try (Workspace workspace = Workspace.openExisting(common.home())) {
@@ -207,8 +245,9 @@ public final class ExecutionsCommand {
     }
 
     @Command(name = "stop", mixinStandardHelpOptions = true,
-            description = {"Stop a running execution of the deployed state machines (FLYWHEEL_MODE=aws): Step "
-                    + "Functions' StopExecution; it ends ABORTED.",
+            description = {"Stop a running execution of the deployed training pipeline or drift monitor "
+                    + "(FLYWHEEL_MODE=aws): Step Functions' StopExecution; it ends ABORTED. Another state machine's "
+                    + "execution, or a child of their Distributed Map, is refused.",
                     "A local execution runs inside the flywheel process that started it: Ctrl-C there stops it "
                             + "(one whose process is gone is recorded as aborted here, as `executions abort` does)."})
     public static final class Stop implements Callable<Integer> {
@@ -218,7 +257,8 @@ public final class ExecutionsCommand {
                 + "(deployed: its name), or its ARN.")
         String id;
         @Option(names = "--cause", paramLabel = "TEXT", defaultValue = "stopped with flywheel executions stop",
-                description = "Why, kept with the execution as its cause (default: ${DEFAULT-VALUE}).")
+                description = "Why, kept with the execution as its cause, up to 32,768 characters (default: "
+                        + "${DEFAULT-VALUE}).")
         String cause;
 
         private CommonOptions common() {
@@ -227,8 +267,13 @@ public final class ExecutionsCommand {
 
         @Override
         public Integer call() {
+            id = executionId(spec, id);
+            atMost(spec, "--cause", cause, RemoteExecutions.MAX_CAUSE);
             FlywheelConfig config = ApprovalCommands.config(common());
             if (config.mode() == FlywheelConfig.Mode.AWS) {
+                DeployedExecutions.refusedToStop(config, id).ifPresent(why -> {
+                    throw new ParameterException(spec.commandLine(), why);
+                });
                 try (RemoteExecutions remote = StepFunctionsExecutions.create(config)) {
                     RemoteExecutions.Execution stopped = DeployedExecutions.stop(remote, config, id, cause);
                     if (common().json()) {
@@ -313,6 +358,11 @@ public final class ExecutionsCommand {
         @Parameters(paramLabel = "ID", description = "The execution id, as `executions list` prints it (with "
                 + "FLYWHEEL_MODE=aws: an execution's name or ARN).")
         String id;
+        @Option(names = "--follow", description = "With FLYWHEEL_MODE=aws: follow the execution to its end with the "
+                + "step lines of `pipeline run --deployed` / `drift run --deployed`, then print their summary (for "
+                + "another state machine's execution, its status); exit 0 when it succeeded, else 1. A local "
+                + "execution is followed by the flywheel process that runs it.")
+        boolean follow;
 
         private CommonOptions common() {
             return CommonOptions.of(spec);
@@ -320,11 +370,18 @@ public final class ExecutionsCommand {
 
         @Override
         public Integer call() {
+            id = executionId(spec, id);
             FlywheelConfig config = ApprovalCommands.config(common());
             if (config.mode() == FlywheelConfig.Mode.AWS) {
                 try (RemoteExecutions remote = StepFunctionsExecutions.create(config)) {
-                    return DeployedExecutions.printShow(remote, config, id, common().json(), System.out);
+                    return follow ? DeployedRuns.followToEnd(remote, config, id, common().json())
+                            : DeployedExecutions.printShow(remote, config, id, common().json(), System.out);
                 }
+            }
+            if (follow) {
+                throw new ParameterException(spec.commandLine(), "--follow follows a deployed execution "
+                        + "(FLYWHEEL_MODE=aws): a local execution runs inside the flywheel process that started it, "
+                        + "which prints its steps; `flywheel executions show " + id + "` reads its history so far");
             }
             try (Workspace workspace = Workspace.openExisting(common().home())) {
                 ExecutionRecord execution = workspace.stores().registries().executions().get(id);
@@ -341,9 +398,7 @@ public final class ExecutionsCommand {
                             + "flywheel approve " + token + " " + Progress.homeOption(common().home())
                             + " (or flywheel reject ...)"));
                 }
-                if (execution.error() != null) {
-                    System.out.println("error: " + execution.error() + "\ncause: " + execution.cause());
-                }
+                printEnding(System.out, execution.status().name(), execution.error(), execution.cause());
                 Output.table(List.of("#", "TIME", "EVENT", "STATE", "DETAIL"), execution.events().stream()
                         .map(e -> List.of(Long.toString(e.id()), e.timestamp().toString(), e.type(),
                                 e.details() == null ? "" : e.details().path("name").asText(""), detail(e))).toList());
@@ -369,6 +424,18 @@ public final class ExecutionsCommand {
 
         private static String detail(ExecutionEvent event) {
             return event.details() == null ? "" : eventDetail(event.details());
+        }
+    }
+
+    /**
+     * How an execution ended, under its headline in {@code executions show}: a stopped (ABORTED) one "stopped: CAUSE"
+     * or "stopped (no cause given)"; one with an error, the error and the cause; nothing else.
+     */
+    static void printEnding(java.io.PrintStream out, String status, String error, String cause) {
+        if (ExecutionStatus.ABORTED.name().equals(status)) {
+            out.println(Output.ending(ExecutionStatus.ABORTED, error, cause));
+        } else if (error != null) {
+            out.println("error: " + error + "\ncause: " + cause);
         }
     }
 

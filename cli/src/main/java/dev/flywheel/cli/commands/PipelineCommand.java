@@ -8,10 +8,12 @@ import dev.flywheel.cli.OutOfMemory;
 import dev.flywheel.cli.Output;
 import dev.flywheel.cli.PipelineRunner;
 import dev.flywheel.cli.Progress;
+import dev.flywheel.cli.TrainingData;
 import dev.flywheel.cli.Workspace;
 import dev.flywheel.statemachines.runtime.ExecutionListener;
 import dev.flywheel.statemachines.runtime.ExecutionResult;
 import dev.flywheel.domain.ExecutionStatus;
+import dev.flywheel.domain.InvalidInputException;
 import dev.flywheel.domain.InvalidRecordException;
 import dev.flywheel.domain.Require;
 import dev.flywheel.json.Json;
@@ -81,7 +83,8 @@ public final class PipelineCommand {
         @Option(names = "--deployed",
                 description = "Run the deployed training pipeline (Step Functions, FLYWHEEL_MODE=aws and "
                         + "FLYWHEEL_TRAINING_STATE_MACHINE_ARN) instead of this machine, and follow it here. A local "
-                        + "--data file is uploaded to the artifact bucket under uploads/ first.")
+                        + "--data file is checked as Ingest checks first (UTF-8 text, a header, a data row, the named "
+                        + "columns) and uploaded to the artifact bucket under uploads/; an s3:// one must exist there.")
         boolean deployed;
 
         private CommonOptions common() {
@@ -110,6 +113,12 @@ public final class PipelineCommand {
             }
             validate();
             if (deployed) {
+                // What the deployed Ingest would refuse at once, refused here: no upload, no failed execution.
+                try {
+                    TrainingData.check(data, target, exclude, id);
+                } catch (InvalidInputException e) {
+                    throw new ParameterException(spec.commandLine(), "--data " + e.getMessage());
+                }
                 return runDeployed();
             }
             var request = new PipelineRunner.Request(data, dataset, target, model, exclude, id, naValues, task,
@@ -121,7 +130,7 @@ public final class PipelineCommand {
                 }
                 ExecutionListener progress = common().json() ? ExecutionListener.none() : new Progress(System.err, Progress.homeOption(common().home()));
                 ExecutionResult result = PipelineRunner.run(workspace, request, progress);
-                return finish(result, System.nanoTime() - started);
+                return finish(result, System.nanoTime() - started, request);
             }
         }
 
@@ -158,21 +167,26 @@ public final class PipelineCommand {
                  RemoteExecutions remote = StepFunctionsExecutions.create(config)) {
                 String source = DeployedRuns.source(spec, "--data", dataText, stores.artifacts(), common().json());
                 String executionArn = RemoteRuns.startTraining(remote, stateMachine, request, source);
-                ExecutionResult result = DeployedRuns.follow(remote, executionArn,
-                        "Running the deployed training pipeline on " + source, common().json());
-                return finish(result, System.nanoTime() - started);
+                DeployedRuns.started(executionArn, "Running the deployed training pipeline on " + source,
+                        common().json());
+                ExecutionResult result = DeployedRuns.follow(remote, executionArn, common().json());
+                return finish(result, System.nanoTime() - started, request);
             }
         }
 
-        private int finish(ExecutionResult result, long nanos) {
-            ObjectNode summary = summary(result, nanos / 1e9);
-            if (common().json()) {
-                Output.json(summary);
-            } else {
-                printSummary(summary);
-            }
-            return result.status() == ExecutionStatus.SUCCEEDED ? 0 : 1;
+        private int finish(ExecutionResult result, long nanos, PipelineRunner.Request request) {
+            return report(summary(result, nanos / 1e9, PipelineRunner.modelName(request)), common().json());
         }
+    }
+
+    /** Prints a run's summary (JSON, or the table for people); the exit code: 0 when it succeeded, else 1. */
+    static int report(ObjectNode summary, boolean json) {
+        if (json) {
+            Output.json(summary);
+        } else {
+            printSummary(summary);
+        }
+        return summary.path("status").asText().equals(ExecutionStatus.SUCCEEDED.name()) ? 0 : 1;
     }
 
     /** Where the pipeline's artifacts and records go, in words. */
@@ -187,11 +201,20 @@ public final class PipelineCommand {
 
     /** The fields scripts rely on: executionId, status, model, version, promoted, metrics (+ error/cause). */
     public static ObjectNode summary(ExecutionResult result, double seconds) {
+        return summary(result, seconds, null);
+    }
+
+    /**
+     * {@link #summary(ExecutionResult, double)}, with {@code model} the model the run was asked to train: the
+     * summary's model when the output does not say (a run that failed or was stopped has no output).
+     */
+    public static ObjectNode summary(ExecutionResult result, double seconds, String model) {
         ObjectNode summary = Json.object();
         summary.put("executionId", result.executionId());
         summary.put("status", result.status().name());
         JsonNode output = result.output() == null ? Json.object() : result.output();
-        summary.set("model", output.path("model").isMissingNode() ? null : output.get("model"));
+        summary.set("model", output.hasNonNull("model") ? output.get("model")
+                : model == null ? null : Json.mapper().getNodeFactory().textNode(model));
         summary.set("version", output.path("version").isMissingNode() ? null : output.get("version"));
         summary.put("promoted", output.path("promoted").asBoolean(false));
         for (String field : List.of("outcome", "reason")) {
@@ -212,9 +235,9 @@ public final class PipelineCommand {
                     .put("version", dataset.path("version").asInt()).put("sha256", dataset.path("sha256").asText()));
         }
         if (result.status() != ExecutionStatus.SUCCEEDED) {
-            summary.put("outcome", "failed");
+            summary.put("outcome", result.status() == ExecutionStatus.ABORTED ? "stopped" : "failed");
         }
-        if (result.error() != null) {
+        if (result.error() != null || result.cause() != null) {
             summary.put("error", result.error());
             summary.put("cause", result.cause());
             summary.put("errorMessage", LambdaErrors.message(result.cause()));
@@ -280,10 +303,11 @@ public final class PipelineCommand {
         if (summary.hasNonNull("rejection")) {
             rows.add(List.of("rejected", summary.path("rejection").asText()));
         }
-        if (summary.has("error")) {
-            String error = summary.path("error").asText();
-            rows.add(List.of("✗ failed", error.substring(error.lastIndexOf('.') + 1) + ": "
-                    + summary.path("errorMessage").asText("")));
+        if (summary.path("status").asText().equals(ExecutionStatus.ABORTED.name())) {
+            rows.add(List.of("✗ stopped", Output.stoppedCause(summary.path("cause").asText(null))));
+        } else if (summary.has("error")) {
+            String error = summary.path("error").asText(null);
+            rows.add(List.of("✗ failed", Output.failure(Output.shortError(error), summary.path("cause").asText(null))));
             if (OutOfMemory.named(error)) {
                 rows.add(List.of("what to do", OutOfMemory.advice()));
             }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flywheel.cli.CommonOptions;
 import dev.flywheel.cli.Workspace;
+import dev.flywheel.cli.remote.SignedApi;
 import dev.flywheel.cli.serving.ApiGatewayProxy;
 import dev.flywheel.cli.serving.InstanceFile;
 import dev.flywheel.cli.serving.ModelInputs;
@@ -73,6 +74,8 @@ public final class PredictCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "1000", paramLabel = "ROWS",
             description = "Rows per request, 1 to " + MAX_BATCH + " (default: ${DEFAULT-VALUE}).")
     int batch;
+    /** The deployed API with --url, else null. */
+    private SignedApi remote;
 
     private CommonOptions common() {
         return CommonOptions.of(spec);
@@ -91,8 +94,9 @@ public final class PredictCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "--url " + url + " is not an API URL like "
                         + "https://abc123.execute-api.eu-west-1.amazonaws.com/v1/ (the stack's ApiUrl output)");
             }
-            return score(new dev.flywheel.cli.remote.SignedApi(url, signingRegion(),
-                    software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider.builder().build())::call);
+            remote = new SignedApi(url, signingRegion(),
+                    software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider.builder().build());
+            return score(remote::call);
         }
         try (Workspace workspace = Workspace.openExisting(common().home());
              InferenceService service = new InferenceService(workspace.stores(), Clock.systemUTC(),
@@ -137,7 +141,7 @@ public final class PredictCommand implements Callable<Integer> {
             }
             ApiGatewayProxy.Reply described = handler.call("GET", path, selector, null);
             if (described.status() != 200) {
-                throw new PredictionException(described.error());
+                throw new PredictionException(refused(described, "GET", path, described.error()));
             }
             ModelInputs inputs = ModelInputs.from(described.json());
             // Every batch is scored by the version the alias names now, even if it moves while the file is scored.
@@ -178,7 +182,7 @@ public final class PredictCommand implements Callable<Integer> {
         body.append("]}");
         ApiGatewayProxy.Reply reply = handler.call("POST", path, pinned, body.toString());
         if (reply.status() != 200) {
-            throw new PredictionException(located(reply.error(), pending));
+            throw new PredictionException(refused(reply, "POST", path, located(reply.error(), pending)));
         }
         JsonNode answer = reply.json();
         JsonNode predictions = answer.path("predictions");
@@ -209,6 +213,16 @@ public final class PredictCommand implements Callable<Integer> {
         pending.clear();
         body.setLength(0);
         return scored;
+    }
+
+    /**
+     * Why a request was refused: {@code error} (the API's own error, as Flywheel's function words it), unless the
+     * deployed API's answer is not one of Flywheel's ({@link SignedApi#refusal}).
+     */
+    private String refused(ApiGatewayProxy.Reply reply, String method, String path, String error) {
+        String refusal = remote == null ? null : remote.refusal(reply, method, path);
+        return refusal != null ? refusal : error.isBlank() ? "the API answered HTTP " + reply.status() + " to "
+                + method + " " + path + " with no error message" : error;
     }
 
     /** The API's error with its instance index turned into the file's line: "data.csv line 7: age must be...". */

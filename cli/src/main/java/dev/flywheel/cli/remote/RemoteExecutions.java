@@ -11,6 +11,10 @@ import java.util.List;
  * ({@code {id, previousEventId, type, timestamp, <type>EventDetails}}), which {@link StepFunctionsHistory} reads.
  */
 public interface RemoteExecutions extends AutoCloseable {
+    /** The longest cause Step Functions takes (StopExecution, SendTaskFailure), in characters. */
+    int MAX_CAUSE = 32_768;
+    /** The longest task output Step Functions takes (SendTaskSuccess), in bytes of UTF-8. */
+    int MAX_OUTPUT = 262_144;
 
     /**
      * Starts an execution.

@@ -141,7 +141,9 @@ public final class RemoteRuns {
 
     private static ExecutionResult result(RemoteExecutions.Execution described, HistoryEvent end,
                                           List<HistoryEvent> events) {
-        ExecutionStatus status = end != null ? endStatus(end.type()) : status(described.status());
+        // The description when it has ended (it was read first: the history may end after it), else the history's end.
+        ExecutionStatus status = status(described.status()) != ExecutionStatus.RUNNING || end == null
+                ? status(described.status()) : endStatus(end.type());
         JsonNode details = end == null ? Json.object() : end.details();
         JsonNode output = described.output() != null ? StepFunctionsHistory.parse(described.output())
                 : details.hasNonNull("output") ? details.get("output") : null;

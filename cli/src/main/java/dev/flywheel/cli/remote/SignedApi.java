@@ -46,7 +46,7 @@ public final class SignedApi {
     public ApiGatewayProxy.Reply call(String method, String path, Map<String, String> query, String body) {
         String q = query.entrySet().stream().map(e -> encode(e.getKey()) + "=" + encode(e.getValue()))
                 .collect(Collectors.joining("&"));
-        URI uri = base.resolve(path.startsWith("/") ? path.substring(1) : path);
+        URI uri = uri(path);
         if (!q.isEmpty()) {
             uri = URI.create(uri + "?" + q);
         }
@@ -98,6 +98,44 @@ public final class SignedApi {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while calling " + base, e);
         }
+    }
+
+    /** Where {@code path} (from the API's root, like "/models/x") is: under the base URL, stage included. */
+    public URI uri(String path) {
+        return base.resolve(path.startsWith("/") ? path.substring(1) : path);
+    }
+
+    /**
+     * What an answer other than 200 means, in one line, when it is not the API's own ({@code {"error": ...}}: a bad
+     * row, an unknown model, said by Flywheel's function, whose message is the caller's to place): the HTTP status,
+     * the URL called, the start of the body (API Gateway's {@code {"message": ...}}, or the text, at most 200
+     * characters) and what to check; null for the API's own errors.
+     */
+    public String refusal(ApiGatewayProxy.Reply reply, String method, String path) {
+        if (!reply.json().path("error").asText("").isBlank()) {
+            return null;
+        }
+        String said = reply.json().path("message").asText("");
+        if (said.isBlank()) {
+            String body = new String(reply.bodyBytes(), StandardCharsets.UTF_8).strip();
+            said = body.startsWith("<") ? body.replaceAll("<[^>]*>", " ") : body;
+        }
+        said = said.replaceAll("\\s+", " ").strip();
+        if (said.length() > 200) {
+            said = said.substring(0, 199) + "…";
+        }
+        int status = reply.status();
+        String check = switch (status) {
+            case 401, 403 -> "the request's signature was refused: check the AWS credentials, and that the region "
+                    + "signed for (" + region + "; --region or AWS_REGION) is the API's";
+            case 404 -> "there is no such path: check that --url is the stack's ApiUrl output, stage included "
+                    + "(https://ID.execute-api.REGION.amazonaws.com/v1/)";
+            case 429 -> "the API is throttling the requests: try again in a moment, or with a smaller --batch";
+            default -> status >= 500 ? "the API or its function failed: try again; the function's logs say why"
+                    : "check that --url is the stack's ApiUrl output";
+        };
+        return "the API answered HTTP " + status + " to " + method + " " + uri(path)
+                + (said.isEmpty() ? " with an empty body" : ": " + said) + " (" + check + ")";
     }
 
     private static String encode(String s) {

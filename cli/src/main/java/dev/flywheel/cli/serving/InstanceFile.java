@@ -3,18 +3,15 @@ package dev.flywheel.cli.serving;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flywheel.cli.TextFiles;
 import dev.flywheel.domain.InvalidInputException;
 import dev.flywheel.json.Json;
 import java.io.BufferedReader;
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,6 +31,8 @@ import org.apache.commons.csv.CSVRecord;
  * Lines file holds one instance object per line, sent as it is, the target left out. UTF-8, strictly.
  */
 public final class InstanceFile implements Closeable {
+    /** What a file of rows is, for the message when it is not. */
+    public static final String TABULAR = "a CSV file with a header row, or JSON Lines";
     /**
      * One instance.
      *
@@ -82,7 +81,7 @@ public final class InstanceFile implements Closeable {
     }
 
     private static InvalidInputException notText(Path file) {
-        return new InvalidInputException(file + " is not UTF-8 text: give a CSV file with a header row, or JSON Lines");
+        return TextFiles.notText(file, TABULAR);
     }
 
     /** The CSV columns that are neither an input of the model nor its target: not sent. */
@@ -140,7 +139,7 @@ public final class InstanceFile implements Closeable {
         if (name.endsWith(".csv")) {
             return false;
         }
-        try (Reader reader = strictUtf8(file)) {
+        try (Reader reader = TextFiles.reader(file)) {
             int c;
             do {
                 c = reader.read();
@@ -151,20 +150,8 @@ public final class InstanceFile implements Closeable {
         }
     }
 
-    private static BufferedReader strictUtf8(Path file) throws IOException {
-        BufferedReader reader = new BufferedReader(new InputStreamReader(Files.newInputStream(file),
-                StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT)), 64 * 1024);
-        reader.mark(1);
-        int first = reader.read();
-        if (first != '\uFEFF' && first != -1) {
-            reader.reset();
-        }
-        return reader;
-    }
-
     private static InstanceFile openCsv(Path file, ModelInputs inputs) throws IOException {
-        BufferedReader reader = strictUtf8(file);
+        BufferedReader reader = TextFiles.reader(file);
         CSVParser parser;
         Iterator<CSVRecord> records;
         List<String> header = new ArrayList<>();
@@ -241,7 +228,7 @@ public final class InstanceFile implements Closeable {
     }
 
     private static InstanceFile openJsonLines(Path file, ModelInputs inputs) throws IOException {
-        BufferedReader reader = strictUtf8(file);
+        BufferedReader reader = TextFiles.reader(file);
         long[] lines = {0};
         InstanceFile[] self = new InstanceFile[1];
         Source source = row -> {

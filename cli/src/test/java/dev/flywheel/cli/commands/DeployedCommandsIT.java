@@ -101,8 +101,8 @@ class DeployedCommandsIT {
     }
 
     private Path retrainInput() throws Exception {
-        return Files.writeString(dir.resolve("retrain.json"), "{\"model\": \"sensors\", \"candidates\": "
-                + "[{\"params\": {\"max_depth\": 3}}]}");
+        return Files.writeString(dir.resolve("retrain.json"), "{\"model\": \"sensors\", \"ingest\": {\"dataset\": "
+                + "\"sensors-labelled\", \"target\": \"target\"}, \"candidates\": [{\"params\": {\"max_depth\": 3}}]}");
     }
 
     private static String sha256(Path file) throws Exception {
@@ -135,7 +135,9 @@ class DeployedCommandsIT {
             assertThat(Json.tree(described.input())).isEqualTo(Json.tree("""
                     {"model": "sensors", "since": "2026-01-01T00:00:00Z", "until": "2026-01-02T00:00:00Z",
                      "version": 1, "cooldownHours": 6.0,
-                     "retrain": {"pipelineInput": {"model": "sensors", "candidates": [{"params": {"max_depth": 3}}]},
+                     "retrain": {"pipelineInput": {"model": "sensors",
+                                   "ingest": {"dataset": "sensors-labelled", "target": "target"},
+                                   "candidates": [{"params": {"max_depth": 3}}]},
                                  "source": "UPLOADED"}}""".replace("UPLOADED", uploaded)));
             assertThat(described.name()).matches("cli-\\d{8}T\\d{6}Z-[0-9a-f]{8}");
             try (Stores stores = AwsStores.open(emulator.config(deployment.bucket(), deployment.table()),
@@ -161,6 +163,9 @@ class DeployedCommandsIT {
         requireMoto(emulator);
         Deployment deployment = deployment(emulator);
         String inBucket = "s3://" + deployment.bucket() + "/incoming/labelled.csv";
+        AwsClients.create(emulator.config(deployment.bucket(), deployment.table())).s3().putObject(
+                b -> b.bucket(deployment.bucket()).key("incoming/labelled.csv"),
+                software.amazon.awssdk.core.sync.RequestBody.fromString("x,target\n1,0\n"));
         withExecutedStateMachine(emulator, "flywheel-it-drift", MONITOR, (sfn, drift) -> {
             CliRunner.Result run = CliRunner.runInChild(env(emulator, deployment, null, drift), "drift", "run",
                     "sensors", "--deployed", "--hours", "6", "--retrain-input", retrainInput().toString(),
@@ -227,8 +232,8 @@ class DeployedCommandsIT {
 
             String arn = onlyExecution(sfn, drift).executionArn();
             assertThat(Files.readString(err)).contains("flywheel: stopped following. The execution goes on "
-                    + "running on AWS: `flywheel executions show " + arn + "` reads it, `flywheel executions stop "
-                    + arn + "` stops it.");
+                    + "running on AWS: `flywheel executions show " + arn + " --follow` follows it again, `flywheel "
+                    + "executions stop " + arn + "` stops it.");
             assertThat(sfn.describeExecution(b -> b.executionArn(arn)).statusAsString()).isEqualTo("RUNNING");
             // Stopping it is tested on executions moto does not run: moto 5.2.1 takes StopExecution for one it
             // runs but goes on waiting for the task token (it stays RUNNING).
@@ -269,7 +274,32 @@ class DeployedCommandsIT {
             assertThat(unknown.exitCode()).isEqualTo(1);
             assertThat(unknown.err()).contains("there is no model 'no-such-model'");
 
+            // An object the bucket does not have, for the monitor's retraining and for the pipeline.
+            String missing = "s3://" + deployment.bucket() + "/missing.csv";
+            CliRunner.Result noObject = CliRunner.runInChild(env, "drift", "run", "sensors", "--deployed",
+                    "--retrain-input", retrainInput().toString(), "--retrain-data", missing);
+            assertThat(noObject.exitCode()).as(noObject.err()).isEqualTo(2);
+            assertThat(noObject.err()).contains("--retrain-data " + missing + ": there is no such object in the "
+                    + "artifact bucket: copy the file there first (aws s3 cp FILE " + missing + "), or give a local "
+                    + "file to upload");
+            CliRunner.Result noData = CliRunner.runInChild(env, "pipeline", "run", "--deployed", "--data", missing,
+                    "--target", "class");
+            assertThat(noData.exitCode()).as(noData.err()).isEqualTo(2);
+            assertThat(noData.err()).contains("--data " + missing + ": there is no such object in the artifact "
+                    + "bucket");
+
+            // Retraining on named data into a dataset that does not exist yet: its first version needs the target.
+            Path data = Files.writeString(dir.resolve("labelled.csv"), "x,target\n1,0\n");
+            Path noTarget = Files.writeString(dir.resolve("no-target.json"), "{\"ingest\": {\"dataset\": \"fresh\"}}");
+            CliRunner.Result untargeted = CliRunner.runInChild(env, "drift", "run", "sensors", "--deployed",
+                    "--retrain-input", noTarget.toString(), "--retrain-data", data.toString());
+            assertThat(untargeted.exitCode()).as(untargeted.err()).isEqualTo(2);
+            assertThat(untargeted.err()).contains("--retrain-input " + noTarget + ": ingest.target must name the "
+                    + "column to predict: the dataset 'fresh' has no version yet, and its first one needs its target");
+
             assertThat(sfn.listExecutions(b -> b.stateMachineArn(drift)).executions())
+                    .as("nothing started").isEmpty();
+            assertThat(sfn.listExecutions(b -> b.stateMachineArn(training)).executions())
                     .as("nothing started").isEmpty();
         }
     }
@@ -315,6 +345,115 @@ class DeployedCommandsIT {
             assertThat(unknown.exitCode()).isEqualTo(1);
             assertThat(unknown.err()).contains("no execution " + unknownArn + " in Step Functions "
                     + "(`flywheel executions list` lists them)");
+
+            // Not Flywheel's: another state machine's execution, and a child of the drift monitor's Distributed Map.
+            String other = stateMachine(sfn, "t3", PASS);
+            String foreign = sfn.startExecution(b -> b.stateMachineArn(other).name("c").input("{}")).executionArn();
+            CliRunner.Result notOurs = CliRunner.runInChild(env, "executions", "stop", foreign);
+            assertThat(notOurs.exitCode()).as(notOurs.err()).isEqualTo(2);
+            assertThat(notOurs.err()).contains("execution c is of the state machine " + other + ", not of Flywheel's "
+                    + DeployedExecutions.name(training) + " or " + DeployedExecutions.name(drift) + " ("
+                    + FlywheelConfig.TRAINING_STATE_MACHINE_ARN + ", " + FlywheelConfig.DRIFT_STATE_MACHINE_ARN
+                    + "): `executions stop` stops only those");
+            assertThat(sfn.describeExecution(b -> b.executionArn(foreign)).statusAsString()).isEqualTo("RUNNING");
+            String child = drift.replace(":stateMachine:", ":execution:") + "/ProfileCaptures:1";
+            CliRunner.Result mapChild = CliRunner.runInChild(env, "executions", "stop", child);
+            assertThat(mapChild.exitCode()).isEqualTo(2);
+            assertThat(mapChild.err()).contains("execution 1 is a child of a Distributed Map of "
+                    + DeployedExecutions.name(drift) + ": it stops with the execution that runs it");
+            sfn.stopExecution(b -> b.executionArn(foreign));
+        }
+    }
+
+    @Test
+    void executionsShowFollow_followsAStoppedTrainingRun_andReadsItAsStopped(AwsEmulator emulator) throws Exception {
+        requireMoto(emulator);
+        Deployment deployment = deployment(emulator);
+        executeDefinitions(emulator, false);
+        try (SfnClient sfn = sfn(emulator)) {
+            String training = stateMachine(sfn, "flywheel-it-training", PASS);
+            Map<String, String> env = env(emulator, deployment, training, null);
+            String arn = sfn.startExecution(b -> b.stateMachineArn(training).name("stopped-run")
+                    .input("{\"model\": \"credit-risk\"}")).executionArn();
+            assertThat(CliRunner.runInChild(env, "executions", "stop", "stopped-run", "--cause", "wrong data")
+                    .exitCode()).isZero();
+
+            CliRunner.Result followed = CliRunner.runInChild(env, "executions", "show", "stopped-run", "--follow");
+
+            assertThat(followed.exitCode()).as(followed.err()).isEqualTo(1);
+            assertThat(followed.err()).contains("Following the deployed training pipeline's execution",
+                    "  execution " + arn);
+            // moto 5.2.1 records every stop with error "" and cause "" (whatever StopExecution said): before, this
+            // read "✗ failed  :" with nothing after the colon.
+            assertThat(followed.out()).contains("status                ABORTED", "model                 credit-risk")
+                    .containsPattern("✗ stopped +\\(no cause given\\)").doesNotContain("✗ failed");
+        }
+    }
+
+    @Test
+    void executionsShowFollow_followsADriftMonitorExecutionToItsOutcome(AwsEmulator emulator) throws Exception {
+        requireMoto(emulator);
+        Deployment deployment = deployment(emulator);
+        withExecutedStateMachine(emulator, "flywheel-it-drift", MONITOR, (sfn, drift) -> {
+            String arn = sfn.startExecution(b -> b.stateMachineArn(drift).name("monitor-1").input("{}"))
+                    .executionArn();
+
+            CliRunner.Result followed = CliRunner.runInChild(env(emulator, deployment, null, drift), "executions",
+                    "show", "monitor-1", "--follow");
+
+            assertThat(followed.exitCode()).as(followed.err()).isZero();
+            assertThat(followed.err()).contains("Following the deployed drift monitor's execution", "  execution "
+                    + arn, "`flywheel executions show monitor-1 --follow` follows it again", "  → ProfileCaptures");
+            assertThat(followed.out()).contains("DRIFT (1200 rows, sensors v1)", "execution  " + arn, "SUCCEEDED");
+        });
+    }
+
+    @Test
+    void pipelineRunDeployedJson_saysWhichExecutionItStartedOnStderr_andAFailedRunNamesTheRequestedModel(
+            AwsEmulator emulator) throws Exception {
+        requireMoto(emulator);
+        Deployment deployment = deployment(emulator);
+        Path data = Files.writeString(dir.resolve("rows.csv"), "x,class\n1,good\n2,bad\n");
+        withExecutedStateMachine(emulator, "flywheel-it-training-failing", FAILING_MONITOR, (sfn, training) -> {
+            CliRunner.Result run = CliRunner.runInChild(env(emulator, deployment, training, null), "pipeline", "run",
+                    "--deployed", "--data", data.toString(), "--target", "class", "--model", "credit-risk", "--json");
+
+            assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
+            String arn = onlyExecution(sfn, training).executionArn();
+            assertThat(run.err().strip()).isEqualTo("flywheel: started execution " + arn);
+            JsonNode json = run.json();
+            assertThat(json.path("executionId").asText()).isEqualTo(arn);
+            assertThat(json.path("status").asText()).isEqualTo("FAILED");
+            assertThat(json.path("model").asText()).as("the requested model").isEqualTo("credit-risk");
+            assertThat(json.path("outcome").asText()).isEqualTo("failed");
+            assertThat(json.path("seconds").isNumber()).isTrue();
+        });
+    }
+
+    @Test
+    void theStepFunctionsCommands_needNoStores_andABadStateMachineArnIsAUsageError(AwsEmulator emulator)
+            throws Exception {
+        requireMoto(emulator);
+        executeDefinitions(emulator, false);
+        try (SfnClient sfn = sfn(emulator)) {
+            String training = stateMachine(sfn, "flywheel-it-training", PASS);
+            sfn.startExecution(b -> b.stateMachineArn(training).name("listed").input("{}"));
+            // No FLYWHEEL_BUCKET, FLYWHEEL_TABLE nor AWS_REGION: the region is the state machine's.
+            Map<String, String> env = Map.of(FlywheelConfig.MODE, "aws", FlywheelConfig.ENDPOINT,
+                    emulator.endpoint().toString(), FlywheelConfig.TRAINING_STATE_MACHINE_ARN, training);
+
+            CliRunner.Result listed = CliRunner.runInChild(env, "executions", "list");
+            assertThat(listed.exitCode()).as(listed.err()).isZero();
+            assertThat(listed.out()).contains("listed", DeployedExecutions.name(training), "RUNNING");
+
+            CliRunner.Result garbage = CliRunner.runInChild(Map.of(FlywheelConfig.MODE, "aws",
+                    FlywheelConfig.ENDPOINT, emulator.endpoint().toString(),
+                    FlywheelConfig.TRAINING_STATE_MACHINE_ARN, "garbage"), "executions", "list");
+            assertThat(garbage.exitCode()).isEqualTo(2);
+            assertThat(garbage.err().strip()).isEqualTo("flywheel: " + FlywheelConfig.TRAINING_STATE_MACHINE_ARN
+                    + " must be a state machine ARN, arn:aws:states:REGION:ACCOUNT:stateMachine:NAME (the stack "
+                    + "output TrainingStateMachineArn), got 'garbage'");
+            sfn.stopExecution(b -> b.executionArn(training.replace(":stateMachine:", ":execution:") + ":listed"));
         }
     }
 }

@@ -16,24 +16,19 @@ import org.junit.jupiter.api.Test;
 class RemoteRunsTest {
 
     /** The recorded history released a few events per poll, served in pages of two. */
-    private static class Scripted implements RemoteExecutions {
+    private static class Scripted extends StubExecutions {
         final List<JsonNode> all = new ArrayList<>();
         final int[] visibleAfterPoll;
         int polls;
-        final List<String> calls = new ArrayList<>();
 
         Scripted(JsonNode events, int... visibleAfterPoll) {
+            super(null, events);
             events.forEach(all::add);
             this.visibleAfterPoll = visibleAfterPoll;
         }
 
         int visible() {
             return Math.min(all.size(), visibleAfterPoll[Math.min(polls - 1, visibleAfterPoll.length - 1)]);
-        }
-
-        @Override
-        public String start(String stateMachineArn, String name, String input) {
-            throw new UnsupportedOperationException();
         }
 
         @Override
@@ -52,28 +47,6 @@ class RemoteRunsTest {
             int to = Math.min(visible(), from + 2);
             calls.add("history@" + from);
             return new Page<>(all.subList(from, to), to < visible() ? Integer.toString(to) : null);
-        }
-
-        @Override
-        public Page<Execution> list(String stateMachineArn, int maxResults, String nextToken) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Instant stop(String executionArn, String error, String cause) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void sendTaskSuccess(String taskToken, String output) {
-        }
-
-        @Override
-        public void sendTaskFailure(String taskToken, String error, String cause) {
-        }
-
-        @Override
-        public void close() {
         }
     }
 

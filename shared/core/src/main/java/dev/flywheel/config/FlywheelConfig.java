@@ -4,6 +4,8 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Every setting of Flywheel, read once (at cold start, or when the CLI starts) from environment variables.
@@ -15,7 +17,8 @@ import java.util.Optional;
  * @param bucket           aws mode: the artifact bucket
  * @param artifactPrefix   aws mode: key prefix inside the bucket (may be empty)
  * @param table            aws mode: the DynamoDB metadata table
- * @param region           aws mode: the AWS region
+ * @param region           the AWS region: {@code AWS_REGION}; without it, in aws mode the region of the state
+ *                         machine ARNs when they are set, else {@code us-east-1}
  * @param endpoint         an emulator endpoint (LocalStack, moto) for S3 and DynamoDB, or null for AWS itself
  * @param codeVersion      recorded on every run and model version: a git commit or build version
  * @param trainingStateMachineArn aws mode, the CLI only: the deployed training pipeline (the stack output
@@ -50,12 +53,14 @@ public record FlywheelConfig(
     /** Set (to anything): failures print their stack traces. */
     public static final String DEBUG = "FLYWHEEL_DEBUG";
 
+    /** The region when {@value #REGION} does not say, nor a state machine ARN (README: configuration). */
+    public static final String DEFAULT_REGION = "us-east-1";
+    /** A state machine's ARN as the stack outputs it: arn:PARTITION:states:REGION:ACCOUNT:stateMachine:NAME. */
+    private static final Pattern STATE_MACHINE_ARN = Pattern.compile("arn:aws[a-z-]*:states:"
+            + "([a-z]{2}(?:-[a-z]+)+-\\d+):\\d+:stateMachine:[^\\s:/<>{}\\[\\]?*\"#%\\\\^|~`$&,;]{1,80}");
+
     public FlywheelConfig {
-        if (mode == Mode.AWS) {
-            require(bucket, BUCKET);
-            require(table, TABLE);
-            require(region, REGION);
-        }
+        require(region, REGION + " must be set");
     }
 
     public static FlywheelConfig fromEnvironment() {
@@ -64,9 +69,22 @@ public record FlywheelConfig(
 
     /** The environment's settings with some replaced (the CLI's {@code --home}). */
     public static FlywheelConfig fromEnvironment(Map<String, String> overrides) {
+        return from(environment(overrides));
+    }
+
+    /**
+     * The environment's settings with some replaced, for a command that reaches Step Functions only (the CLI's
+     * {@code executions} and {@code approve}/{@code reject} with {@code FLYWHEEL_MODE=aws}): the artifact bucket and
+     * the table may be left unset, since nothing reads them.
+     */
+    public static FlywheelConfig withoutStoresFromEnvironment(Map<String, String> overrides) {
+        return read(environment(overrides));
+    }
+
+    private static Map<String, String> environment(Map<String, String> overrides) {
         Map<String, String> env = new java.util.HashMap<>(System.getenv());
         env.putAll(overrides);
-        return from(env);
+        return env;
     }
 
     /**
@@ -96,8 +114,19 @@ public record FlywheelConfig(
         return trainingStateMachineArn;
     }
 
-    /** Reads the settings from {@code env}; an invalid value fails with the variable's name. */
+    /** Reads the settings from {@code env}; an invalid or missing value fails with the variable's name. */
     public static FlywheelConfig from(Map<String, String> env) {
+        FlywheelConfig config = read(env);
+        if (config.mode() == Mode.AWS) {
+            require(config.bucket(), BUCKET + " must be set when " + MODE + "=aws: the artifact bucket, the stack "
+                    + "output ArtifactBucketName");
+            require(config.table(), TABLE + " must be set when " + MODE + "=aws: the metadata table, the stack output "
+                    + "MetadataTableName");
+        }
+        return config;
+    }
+
+    private static FlywheelConfig read(Map<String, String> env) {
         String modeText = env.getOrDefault(MODE, "local").trim().toLowerCase();
         Mode mode = switch (modeText) {
             case "local" -> Mode.LOCAL;
@@ -115,23 +144,54 @@ public record FlywheelConfig(
                 throw new ConfigException(ENDPOINT + " must be a URL like http://127.0.0.1:4566, got '" + text + "'");
             }
         }).orElse(null);
+        String training = blankToNull(env.get(TRAINING_STATE_MACHINE_ARN));
+        String drift = blankToNull(env.get(DRIFT_STATE_MACHINE_ARN));
+        String region = blankToNull(env.get(REGION));
+        if (mode == Mode.AWS) {
+            // Only aws mode reaches the state machines: a local run is not stopped by a stale variable.
+            String trainingRegion = stateMachineRegion(TRAINING_STATE_MACHINE_ARN, "TrainingStateMachineArn",
+                    training, region);
+            String driftRegion = stateMachineRegion(DRIFT_STATE_MACHINE_ARN, "DriftMonitorStateMachineArn", drift,
+                    region);
+            region = region != null ? region : trainingRegion != null ? trainingRegion : driftRegion;
+        }
         return new FlywheelConfig(
                 mode,
                 Path.of(env.getOrDefault(HOME, ".flywheel")),
                 blankToNull(env.get(BUCKET)),
                 env.getOrDefault(ARTIFACT_PREFIX, ""),
                 blankToNull(env.get(TABLE)),
-                env.getOrDefault(REGION, mode == Mode.AWS ? null : "us-east-1"),
+                region != null ? region : DEFAULT_REGION,
                 endpoint,
                 Optional.ofNullable(blankToNull(env.get(CODE_VERSION))).orElseGet(BuildInfo::version),
-                blankToNull(env.get(TRAINING_STATE_MACHINE_ARN)),
-                blankToNull(env.get(DRIFT_STATE_MACHINE_ARN)));
+                training,
+                drift);
     }
 
+    /**
+     * The region of a state machine ARN (null when unset), checked: its shape, and the region {@value #REGION}
+     * names when it is set (Step Functions refuses an ARN of another region).
+     */
+    private static String stateMachineRegion(String variable, String output, String arn, String region) {
+        if (arn == null) {
+            return null;
+        }
+        Matcher m = STATE_MACHINE_ARN.matcher(arn);
+        if (!m.matches()) {
+            throw new ConfigException(variable + " must be a state machine ARN, "
+                    + "arn:aws:states:REGION:ACCOUNT:stateMachine:NAME (the stack output " + output + "), got '"
+                    + (arn.length() > 120 ? arn.substring(0, 120) + "…" : arn) + "'");
+        }
+        if (region != null && !region.equals(m.group(1))) {
+            throw new ConfigException(variable + " is a state machine in " + m.group(1) + ", but " + REGION + " is "
+                    + region + ": set " + REGION + " to the stack's region (or leave it unset to use the ARN's)");
+        }
+        return m.group(1);
+    }
 
-    private static void require(String value, String variable) {
+    private static void require(String value, String message) {
         if (value == null || value.isBlank()) {
-            throw new ConfigException(variable + " must be set when " + MODE + "=aws");
+            throw new ConfigException(message);
         }
     }
 

@@ -1,0 +1,71 @@
+package dev.flywheel.cli;
+
+import dev.flywheel.domain.InvalidInputException;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The files a user names, read as text: strictly UTF-8 (a byte sequence that is not UTF-8 is an error that names
+ * the file, never the decoder's "Input length = 1" nor a silently replaced character), a leading byte-order mark
+ * skipped.
+ */
+public final class TextFiles {
+    private TextFiles() {
+    }
+
+    /** A reader of {@code file}, strictly UTF-8, past its byte-order mark if it has one. */
+    public static BufferedReader reader(Path file) throws IOException {
+        BufferedReader reader = new BufferedReader(new InputStreamReader(Files.newInputStream(file),
+                StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT)), 64 * 1024);
+        reader.mark(1);
+        int first = reader.read();
+        if (first != '\uFEFF' && first != -1) {
+            reader.reset();
+        }
+        return reader;
+    }
+
+    /**
+     * The whole of {@code file} as text.
+     *
+     * @param expected what the file should be, for the message when it is not text: "a JSON file"
+     * @throws InvalidInputException when it is not UTF-8 text
+     */
+    public static String read(Path file, String expected) {
+        try (BufferedReader reader = reader(file)) {
+            StringBuilder text = new StringBuilder();
+            char[] buffer = new char[8192];
+            for (int n; (n = reader.read(buffer)) >= 0; ) {
+                text.append(buffer, 0, n);
+            }
+            return text.toString();
+        } catch (CharacterCodingException e) {
+            throw notText(file, expected);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** "FILE is not UTF-8 text: give EXPECTED". */
+    public static InvalidInputException notText(Path file, String expected) {
+        return new InvalidInputException(file + " is not UTF-8 text: give " + expected);
+    }
+
+    /** Whether {@code e} or one of its causes is a decoding error: the text was not UTF-8. */
+    public static boolean notUtf8(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof CharacterCodingException) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
