@@ -22,7 +22,7 @@ public final class Interruption {
      */
     public static ExitActions.Registration following(String executionArn) {
         return ExitActions.register("notice", () -> System.err.println("\nflywheel: stopped following. The "
-                + "execution goes on running on AWS: `flywheel executions show " + executionArn + " --follow` "
+                + "execution goes on running in Step Functions: `flywheel executions show " + executionArn + " --follow` "
                 + "follows it again, `flywheel executions stop " + executionArn + "` stops it."));
     }
 }

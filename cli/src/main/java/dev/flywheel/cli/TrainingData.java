@@ -119,8 +119,9 @@ public final class TrainingData {
         return new ArrayList<>(keys);
     }
 
+    /** The columns a user picks from: all of them up to 60 (a wide file's are cut, with the count). */
     private static String shown(List<String> columns) {
-        return columns.size() <= 20 ? columns.toString()
-                : columns.subList(0, 20).toString().replaceFirst("]$", ", … (" + columns.size() + " in all)]");
+        return columns.size() <= 60 ? columns.toString()
+                : columns.subList(0, 60).toString().replaceFirst("]$", ", … (" + columns.size() + " in all)]");
     }
 }

@@ -126,7 +126,7 @@ public final class DeployedExecutions {
         List<String> ours = stateMachines(config);
         if (!ours.contains(parent)) {
             return Optional.of("execution " + parts[7] + " is of the state machine " + parent + ", not of Flywheel's "
-                    + String.join(" or ", ours.stream().map(DeployedExecutions::name).toList()) + " ("
+                    + String.join(" or ", ours) + " ("
                     + FlywheelConfig.TRAINING_STATE_MACHINE_ARN + ", " + FlywheelConfig.DRIFT_STATE_MACHINE_ARN
                     + "): `executions stop` stops only those");
         }

@@ -232,7 +232,7 @@ class DeployedCommandsIT {
 
             String arn = onlyExecution(sfn, drift).executionArn();
             assertThat(Files.readString(err)).contains("flywheel: stopped following. The execution goes on "
-                    + "running on AWS: `flywheel executions show " + arn + " --follow` follows it again, `flywheel "
+                    + "running in Step Functions: `flywheel executions show " + arn + " --follow` follows it again, `flywheel "
                     + "executions stop " + arn + "` stops it.");
             assertThat(sfn.describeExecution(b -> b.executionArn(arn)).statusAsString()).isEqualTo("RUNNING");
             // Stopping it is tested on executions moto does not run: moto 5.2.1 takes StopExecution for one it
@@ -352,7 +352,7 @@ class DeployedCommandsIT {
             CliRunner.Result notOurs = CliRunner.runInChild(env, "executions", "stop", foreign);
             assertThat(notOurs.exitCode()).as(notOurs.err()).isEqualTo(2);
             assertThat(notOurs.err()).contains("execution c is of the state machine " + other + ", not of Flywheel's "
-                    + DeployedExecutions.name(training) + " or " + DeployedExecutions.name(drift) + " ("
+                    + training + " or " + drift + " ("
                     + FlywheelConfig.TRAINING_STATE_MACHINE_ARN + ", " + FlywheelConfig.DRIFT_STATE_MACHINE_ARN
                     + "): `executions stop` stops only those");
             assertThat(sfn.describeExecution(b -> b.executionArn(foreign)).statusAsString()).isEqualTo("RUNNING");
