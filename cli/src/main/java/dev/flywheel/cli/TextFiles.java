@@ -1,14 +1,11 @@
 package dev.flywheel.cli;
 
 import dev.flywheel.domain.InvalidInputException;
+import dev.flywheel.io.Utf8Files;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -20,17 +17,9 @@ public final class TextFiles {
     private TextFiles() {
     }
 
-    /** A reader of {@code file}, strictly UTF-8, past its byte-order mark if it has one. */
+    /** A reader of {@code file}, strictly UTF-8, past its byte-order mark if it has one ({@link Utf8Files}). */
     public static BufferedReader reader(Path file) throws IOException {
-        BufferedReader reader = new BufferedReader(new InputStreamReader(Files.newInputStream(file),
-                StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT)), 64 * 1024);
-        reader.mark(1);
-        int first = reader.read();
-        if (first != '\uFEFF' && first != -1) {
-            reader.reset();
-        }
-        return reader;
+        return Utf8Files.reader(file);
     }
 
     /**
@@ -61,11 +50,6 @@ public final class TextFiles {
 
     /** Whether {@code e} or one of its causes is a decoding error: the text was not UTF-8. */
     public static boolean notUtf8(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof CharacterCodingException) {
-                return true;
-            }
-        }
-        return false;
+        return Utf8Files.isDecodingError(e);
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flywheel.json.Json;
 import dev.flywheel.domain.InvalidInputException;
+import dev.flywheel.io.Utf8Files;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -12,7 +13,6 @@ import java.io.BufferedReader;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.CharacterCodingException;
@@ -82,18 +82,8 @@ final class TabularReader implements Closeable, Iterable<TabularReader.Row> {
         }
     }
 
-    private static Reader strictUtf8(Path file) throws IOException {
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
-        InputStream in = Files.newInputStream(file);
-        BufferedReader reader = new BufferedReader(new InputStreamReader(in, decoder), 64 * 1024);
-        reader.mark(1);
-        int first = reader.read();
-        if (first != '\uFEFF' && first != -1) {
-            reader.reset();
-        }
-        return reader;
+    private static BufferedReader strictUtf8(Path file) throws IOException {
+        return Utf8Files.reader(file);
     }
 
     private static TabularReader csv(Path file) {
@@ -181,10 +171,10 @@ final class TabularReader implements Closeable, Iterable<TabularReader.Row> {
 
     private static TabularReader jsonLines(Path file) {
         try {
-            BufferedReader reader = new BufferedReader(strictUtf8(file));
+            BufferedReader reader = strictUtf8(file);
             List<String> header = new ArrayList<>();
             // The columns are the union of the keys, in order of first appearance: one pass to collect them.
-            try (BufferedReader scan = new BufferedReader(strictUtf8(file))) {
+            try (BufferedReader scan = strictUtf8(file)) {
                 Set<String> keys = new LinkedHashSet<>();
                 String line;
                 long n = 0;
@@ -273,14 +263,10 @@ final class TabularReader implements Closeable, Iterable<TabularReader.Row> {
     }
 
     private static RuntimeException translate(RuntimeException e, long row, Path file) {
-        Throwable t = e;
-        while (t != null) {
-            if (t instanceof CharacterCodingException) {
-                // The decoder reads ahead, so the row being parsed is not where the bad bytes are: find them.
-                return new InvalidInputException("the file is not valid UTF-8 at line " + firstNonUtf8Line(file)
-                        + " (the first line is 1): re-encode it as UTF-8 (for example `iconv -f latin1 -t utf-8`)", e);
-            }
-            t = t.getCause();
+        if (Utf8Files.isDecodingError(e)) {
+            // The decoder reads ahead, so the row being parsed is not where the bad bytes are: find them.
+            return new InvalidInputException("the file is not valid UTF-8 at line " + firstNonUtf8Line(file)
+                    + " (the first line is 1): re-encode it as UTF-8 (for example `iconv -f latin1 -t utf-8`)", e);
         }
         if (e instanceof IllegalStateException || e instanceof UncheckedIOException) {
             return new InvalidInputException("the CSV cannot be parsed near data row " + row + " ("
